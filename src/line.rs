@@ -1,0 +1,393 @@
+//! Layer 1: bytes → lines.
+//!
+//! The [`LineScanner`] owns the input that has been fed but not yet parsed
+//! (a queue of [`Bytes`] chunks) and hands out one complete line at a time.
+//!
+//! # The state machine
+//!
+//! ```text
+//! end-of-line = ( cr lf / cr / lf )        ; WHATWG "Parsing an event stream"
+//! stream      = [ bom ] *event
+//! ```
+//!
+//! * `bom_matched`: how many bytes of a leading `EF BB BF` have been seen.
+//!   The BOM is stripped only at the very start of a stream, even when its
+//!   three bytes arrive in separate chunks; if the bytes turn out not to be a
+//!   BOM they become ordinary line content.
+//! * `after_cr`: the previous line ended at a CR. A CR ends its line at once
+//!   (we never wait for the next chunk to decide), so an event is available
+//!   the moment the byte that completes it arrives; an LF that follows, even
+//!   as the first byte of the next chunk, is then skipped.
+//! * `carry`: the beginning of a line that straddles chunks. A line wholly
+//!   inside one chunk is handed out as a view into that chunk, without a copy;
+//!   only a straddling line is copied, once, into this reused buffer.
+//!
+//! # Invariants
+//!
+//! * Never rescan: each byte is looked at by one `memchr2` pass (plus the
+//!   copy into `carry` for straddling lines).
+//! * Memory is bounded: `carry` never holds more than `max_line_len` bytes.
+//!   A longer line is skipped as it streams in; only its length is counted,
+//!   and it is reported as [`Line::TooLong`] when its terminator arrives.
+//! * Chunking never changes the result, nor any reported size or offset.
+//!
+//! # Advice for hackers
+//!
+//! Every branch here runs under the conformance runner at every split point
+//! of every vector and under the chunking property tests: change freely, then
+//! run `cargo test`. Keep the common path (line inside the chunk, no carry)
+//! first and cheap.
+
+use alloc::collections::VecDeque;
+use bytes::{Bytes, BytesMut};
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// One unit of pending input.
+#[derive(Debug)]
+enum Input {
+    Chunk(Bytes),
+    /// The caller called `finish`: the stream ends here.
+    End,
+}
+
+/// What [`LineScanner::next_line`] found.
+#[derive(Debug)]
+pub(crate) enum Line<'a> {
+    /// A complete line (terminator excluded) and the stream offset of its
+    /// first byte. `owner` is the chunk the line lies in, when it lies wholly
+    /// in one, so values can be handed out as views into it.
+    Text { text: &'a [u8], owner: Option<&'a Bytes>, offset: u64 },
+    /// A complete line longer than the limit; its bytes were skipped.
+    TooLong { size: u64, offset: u64 },
+    /// The end of the stream (`finish`): the next line starts a new stream.
+    End,
+}
+
+/// The beginning of a line that straddles chunks.
+#[derive(Debug, Default)]
+struct Carry {
+    buf: BytesMut,
+    /// Length of the line so far; may exceed `buf.len()` once over the limit.
+    len: u64,
+    /// The line is already too long: its bytes are counted, not kept.
+    overflow: bool,
+}
+
+impl Carry {
+    fn push(&mut self, part: &[u8], max: usize) {
+        self.len += part.len() as u64;
+        if self.overflow {
+            return;
+        }
+        if self.len > max as u64 {
+            self.overflow = true;
+            self.buf.clear();
+            return;
+        }
+        self.buf.extend_from_slice(part);
+    }
+
+    fn clear(&mut self) {
+        self.buf.clear();
+        self.len = 0;
+        self.overflow = false;
+    }
+}
+
+/// Splits fed chunks into lines. See the [module documentation](self).
+#[derive(Debug)]
+pub(crate) struct LineScanner {
+    /// The chunk being scanned; `pos` is the cursor in it.
+    chunk: Bytes,
+    pos: usize,
+    /// Input fed after `chunk`, in order.
+    queue: VecDeque<Input>,
+    /// Reused buffer that `feed(&[u8])` copies into.
+    owned: BytesMut,
+    carry: Carry,
+    /// `carry` holds the line handed out last; clear it before scanning on.
+    carry_used: bool,
+    after_cr: bool,
+    bom_matched: u8,
+    /// Stream offset of `chunk[pos]`.
+    offset: u64,
+    /// Stream offset of the first byte of the line being scanned.
+    line_start: u64,
+    max_line_len: usize,
+}
+
+impl LineScanner {
+    pub(crate) fn new(max_line_len: usize) -> Self {
+        Self {
+            chunk: Bytes::new(),
+            pos: 0,
+            queue: VecDeque::new(),
+            owned: BytesMut::new(),
+            carry: Carry::default(),
+            carry_used: false,
+            after_cr: false,
+            bom_matched: 0,
+            offset: 0,
+            line_start: 0,
+            max_line_len,
+        }
+    }
+
+    /// Queues a chunk without copying it.
+    pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
+        if chunk.is_empty() {
+            return;
+        }
+        if self.pos == self.chunk.len() && self.queue.is_empty() {
+            self.chunk = chunk;
+            self.pos = 0;
+        } else {
+            self.queue.push_back(Input::Chunk(chunk));
+        }
+    }
+
+    /// Queues a copy of a borrowed chunk. The copy goes into a buffer that
+    /// is reused once the items made from the previous copy are dropped.
+    pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
+        if chunk.is_empty() {
+            return;
+        }
+        self.owned.extend_from_slice(chunk);
+        let chunk = self.owned.split().freeze();
+        self.push_bytes(chunk);
+    }
+
+    /// Marks the end of the stream after everything queued so far.
+    pub(crate) fn push_end(&mut self) {
+        self.queue.push_back(Input::End);
+    }
+
+    /// Bytes fed but not yet scanned (excluding a partial line in `carry`).
+    pub(crate) fn pending(&self) -> usize {
+        let queued: usize = self
+            .queue
+            .iter()
+            .map(|input| match input {
+                Input::Chunk(chunk) => chunk.len(),
+                Input::End => 0,
+            })
+            .sum();
+        self.chunk.len() - self.pos + queued
+    }
+
+    /// Bytes of a partial line held in the carry buffer.
+    pub(crate) fn carried(&self) -> usize {
+        self.carry.buf.len()
+    }
+
+    /// Stream offset of the next byte to be scanned.
+    pub(crate) fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// Forgets all input and starts a new stream.
+    pub(crate) fn reset(&mut self) {
+        self.chunk = Bytes::new();
+        self.pos = 0;
+        self.queue.clear();
+        self.start_stream();
+    }
+
+    fn start_stream(&mut self) {
+        self.carry.clear();
+        self.carry_used = false;
+        self.after_cr = false;
+        self.bom_matched = 0;
+        self.offset = 0;
+        self.line_start = 0;
+    }
+
+    /// The next complete line, or `None` when the queued input holds none.
+    pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
+        if self.carry_used {
+            self.carry.clear();
+            self.carry_used = false;
+        }
+        loop {
+            let Some(rest) = self.chunk.get(self.pos..).filter(|rest| !rest.is_empty()) else {
+                match self.queue.pop_front() {
+                    Some(Input::Chunk(chunk)) => {
+                        self.chunk = chunk;
+                        self.pos = 0;
+                        continue;
+                    }
+                    Some(Input::End) => {
+                        self.start_stream();
+                        return Some(Line::End);
+                    }
+                    None => {
+                        // Drop our reference so `push_slice` can reuse it.
+                        self.chunk = Bytes::new();
+                        self.pos = 0;
+                        return None;
+                    }
+                }
+            };
+            let first = rest[0];
+            if self.after_cr {
+                self.after_cr = false;
+                if first == b'\n' {
+                    self.advance(1);
+                    self.line_start = self.offset;
+                    continue;
+                }
+            }
+            if usize::from(self.bom_matched) < BOM.len() {
+                let matched = usize::from(self.bom_matched);
+                if Some(&first) == BOM.get(matched) {
+                    self.bom_matched += 1;
+                    self.advance(1);
+                    if usize::from(self.bom_matched) == BOM.len() {
+                        self.line_start = self.offset;
+                    }
+                    continue;
+                }
+                // Not a BOM after all: the bytes matched so far are content.
+                self.bom_matched = BOM.len() as u8;
+                self.carry.push(&BOM[..matched], self.max_line_len);
+                continue;
+            }
+
+            let Some(at) = memchr::memchr2(b'\n', b'\r', rest) else {
+                self.carry.push(rest, self.max_line_len);
+                let len = rest.len();
+                self.advance(len);
+                continue;
+            };
+            let start = self.pos;
+            self.after_cr = rest[at] == b'\r';
+            self.advance(at + 1);
+            let offset = core::mem::replace(&mut self.line_start, self.offset);
+            let text = &self.chunk[start..start + at];
+            if self.carry.len == 0 {
+                if at > self.max_line_len {
+                    return Some(Line::TooLong { size: at as u64, offset });
+                }
+                return Some(Line::Text { text, owner: Some(&self.chunk), offset });
+            }
+            self.carry.push(text, self.max_line_len);
+            self.carry_used = true;
+            if self.carry.overflow {
+                return Some(Line::TooLong { size: self.carry.len, offset });
+            }
+            return Some(Line::Text { text: &self.carry.buf, owner: None, offset });
+        }
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.pos += n;
+        self.offset += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::{format, string::String, vec::Vec};
+
+    /// Scans `chunks` and renders each line, e.g. `"abc@0"`, `"TooLong(5)@3"`.
+    fn scan(chunks: &[&[u8]], max: usize) -> Vec<String> {
+        let mut scanner = LineScanner::new(max);
+        let mut out = Vec::new();
+        for chunk in chunks {
+            scanner.push_slice(chunk);
+            while let Some(line) = scanner.next_line() {
+                out.push(match line {
+                    Line::Text { text, offset, .. } => {
+                        format!("{}@{offset}", String::from_utf8_lossy(text))
+                    }
+                    Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
+                    Line::End => String::from("End"),
+                });
+            }
+        }
+        out
+    }
+
+    macro_rules! scans_to {
+        ($name:ident, $chunks:expr, $max:expr, [$($want:expr),* $(,)?]) => {
+            #[test]
+            fn $name() {
+                let chunks: &[&[u8]] = &$chunks;
+                let want: Vec<&str> = alloc::vec![$($want),*];
+                assert_eq!(scan(chunks, $max), want, "chunks {:?}", chunks);
+                // Whatever the chunking, the lines are the same.
+                let whole: Vec<u8> = chunks.concat();
+                assert_eq!(scan(&[&whole], $max), want, "whole");
+                let bytes: Vec<&[u8]> = whole.chunks(1).collect();
+                assert_eq!(scan(&bytes, $max), want, "byte by byte");
+            }
+        };
+    }
+
+    scans_to!(lf, [b"a\nb\n"], 100, ["a@0", "b@2"]);
+    scans_to!(cr, [b"a\rb\r"], 100, ["a@0", "b@2"]);
+    scans_to!(crlf, [b"a\r\nb\r\n"], 100, ["a@0", "b@3"]);
+    scans_to!(crlf_split, [b"a\r", b"\nb\r\n"], 100, ["a@0", "b@3"]);
+    scans_to!(cr_cr_is_two_lines, [b"a\r\r"], 100, ["a@0", "@2"]);
+    scans_to!(lf_cr_is_two_lines, [b"a\n\r"], 100, ["a@0", "@2"]);
+    scans_to!(crlf_lf, [b"a\r\n\n"], 100, ["a@0", "@3"]);
+    scans_to!(partial_line_is_held, [b"abc", b"def"], 100, []);
+    scans_to!(straddling_line, [b"ab", b"c\nd", b"e\n"], 100, ["abc@0", "de@4"]);
+    scans_to!(bom_stripped, [b"\xEF\xBB\xBFa\n"], 100, ["a@3"]);
+    scans_to!(bom_split, [b"\xEF", b"", b"\xBB", b"\xBFa\n"], 100, ["a@3"]);
+    scans_to!(second_bom_kept, [b"\xEF\xBB\xBF\xEF\xBB\xBFa\n"], 100, ["\u{FEFF}a@3"]);
+    scans_to!(partial_bom_is_content, [b"\xEF\xBBa\n"], 100, ["\u{FFFD}a@0"]);
+    scans_to!(bom_then_cr, [b"\xEF\xBB\xBF\r\n"], 100, ["@3"]);
+    scans_to!(too_long_in_chunk, [b"abcdef\nab\n"], 3, ["TooLong(6)@0", "ab@7"]);
+    scans_to!(too_long_straddling, [b"ab", b"cdef", b"gh\nab\n"], 3, ["TooLong(8)@0", "ab@9"]);
+    scans_to!(exactly_the_limit, [b"ab", b"c\n"], 3, ["abc@0"]);
+
+    #[test]
+    fn a_line_is_available_the_moment_its_cr_arrives() {
+        let mut scanner = LineScanner::new(100);
+        scanner.push_slice(b"data: x\r");
+        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"data: x", .. })));
+        assert!(scanner.next_line().is_none());
+        scanner.push_slice(b"\n\r");
+        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"", offset: 9, .. })));
+    }
+
+    #[test]
+    fn lines_inside_a_chunk_are_views_into_it() {
+        let mut scanner = LineScanner::new(100);
+        let chunk = Bytes::from_static(b"hello\nworld\n");
+        scanner.push_bytes(chunk.clone());
+        let Some(Line::Text { text, owner: Some(owner), .. }) = scanner.next_line() else {
+            panic!("expected a line in the chunk")
+        };
+        assert_eq!(text.as_ptr(), chunk.as_ptr());
+        assert_eq!(owner.as_ptr(), chunk.as_ptr());
+    }
+
+    #[test]
+    fn carry_never_exceeds_the_limit() {
+        let mut scanner = LineScanner::new(10);
+        for _ in 0..1000 {
+            scanner.push_slice(&[b'x'; 7]);
+            assert!(scanner.next_line().is_none());
+            assert!(scanner.carry.buf.len() <= 10);
+            assert!(scanner.carry.buf.capacity() <= 64);
+        }
+        scanner.push_slice(b"\n");
+        assert!(matches!(scanner.next_line(), Some(Line::TooLong { size: 7000, offset: 0 })));
+    }
+
+    #[test]
+    fn end_starts_a_new_stream() {
+        let mut scanner = LineScanner::new(100);
+        scanner.push_slice(b"a\npartial");
+        scanner.push_end();
+        scanner.push_slice(b"\xEF\xBB\xBFb\n");
+        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"a", .. })));
+        assert!(matches!(scanner.next_line(), Some(Line::End)));
+        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"b", offset: 3, .. })));
+        assert_eq!(scanner.pending(), 0);
+    }
+}

@@ -1,0 +1,485 @@
+//! Layer 3: fields → events. The [`Parser`] and its [`ParserBuilder`].
+//!
+//! # The state machine
+//!
+//! Per the WHATWG rules, the parser keeps a *data buffer*, an *event type
+//! buffer* and a *last event ID buffer* for the block being read, plus the
+//! *last event ID string* (set at every blank line, rule 5a) and the
+//! *reconnection time*. Input waits in the [`LineScanner`]'s queue until
+//! you pull: each [`Parser::next_item`] call parses exactly as far as the
+//! next item and no further, so finished items are never queued.
+//!
+//! # Invariants
+//!
+//! * Memory: the scanner's carry holds at most `max_line_len` bytes and the
+//!   data buffer at most `max_event_size` bytes; both are checked *before*
+//!   growing. Everything else is one value per buffer (type, id).
+//! * Zero-copy: a value that lies wholly in one fed chunk is a view into it
+//!   (or inline, if short); only data of several lines is joined in a reused
+//!   buffer.
+//! * Errors are per block: after one, `discarding` ignores the rest of the
+//!   block and the next blank line dispatches nothing.
+//!
+//! # Advice for hackers
+//!
+//! The conformance vectors, the chunking properties and the reference model
+//! in `tests/` pin all of this down; the rule numbers in comments refer to
+//! `SPEC.md` / the WHATWG "Interpreting an event stream" steps.
+
+use crate::field::{self, Kind, Name};
+use crate::line::{Line, LineScanner};
+use crate::{Error, Event, Item, Str};
+use bytes::{Bytes, BytesMut};
+use core::mem;
+
+/// Default for [`ParserBuilder::max_line_len`]: 4 MiB.
+pub const DEFAULT_MAX_LINE_LEN: usize = 4 << 20;
+/// Default for [`ParserBuilder::max_event_size`]: 16 MiB.
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 << 20;
+
+/// Configures and builds a [`Parser`].
+///
+/// ```
+/// let parser = ssekit::Parser::builder()
+///     .max_line_len(64 * 1024)
+///     .max_event_size(1024 * 1024)
+///     .emit_comments(true)
+///     .build();
+/// # drop(parser);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ParserBuilder {
+    max_line_len: usize,
+    max_event_size: usize,
+    emit_comments: bool,
+    strict_utf8: bool,
+}
+
+impl Default for ParserBuilder {
+    fn default() -> Self {
+        Self {
+            max_line_len: DEFAULT_MAX_LINE_LEN,
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            emit_comments: false,
+            strict_utf8: false,
+        }
+    }
+}
+
+impl ParserBuilder {
+    /// A builder with the default settings.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The longest line accepted, in bytes, not counting its terminator.
+    ///
+    /// A longer line is skipped as it streams in (never buffered), reported
+    /// as [`Error::LineTooLong`] when it ends, and drops the event it is part
+    /// of. Use `usize::MAX` for no limit. The default is 4 MiB
+    /// ([`DEFAULT_MAX_LINE_LEN`]).
+    pub fn max_line_len(&mut self, bytes: usize) -> &mut Self {
+        self.max_line_len = bytes;
+        self
+    }
+
+    /// The largest event data accepted, in bytes: the values of the event's
+    /// `data` lines plus the `\n` between them, measured on the raw bytes.
+    ///
+    /// The `data` line that would cross it is reported as
+    /// [`Error::EventTooLarge`] and drops the event. A flood of empty `data:`
+    /// lines hits it too, since each adds a `\n`. Use `usize::MAX` for no
+    /// limit. The default is 16 MiB ([`DEFAULT_MAX_EVENT_SIZE`]).
+    pub fn max_event_size(&mut self, bytes: usize) -> &mut Self {
+        self.max_event_size = bytes;
+        self
+    }
+
+    /// Whether comment lines are reported as [`Item::Comment`] (useful to
+    /// proxies that forward keep-alives). The default is `false`.
+    pub fn emit_comments(&mut self, yes: bool) -> &mut Self {
+        self.emit_comments = yes;
+        self
+    }
+
+    /// Whether a line that is not valid UTF-8 is an error
+    /// ([`Error::InvalidUtf8`], which drops its event) instead of being
+    /// decoded with U+FFFD replacement as the specification says. The default
+    /// is `false`.
+    pub fn strict_utf8(&mut self, yes: bool) -> &mut Self {
+        self.strict_utf8 = yes;
+        self
+    }
+
+    /// Builds a parser with these settings.
+    pub fn build(&self) -> Parser {
+        Parser {
+            lines: LineScanner::new(self.max_line_len),
+            config: self.clone(),
+            block: Block::default(),
+            last_event_id: Str::EMPTY,
+            retry: None,
+        }
+    }
+}
+
+/// The data buffer (rule 4 `data`), kept without its trailing `\n`.
+#[derive(Debug, Default)]
+enum Data {
+    /// No `data` field yet: a blank line dispatches nothing (rule 5b).
+    #[default]
+    None,
+    /// Exactly one `data` field: its decoded value, not yet copied.
+    One(Str),
+    /// Several: joined with `\n` in `Block::data_buf`.
+    Joined,
+}
+
+/// The buffers of the block being read.
+#[derive(Debug, Default)]
+struct Block {
+    data: Data,
+    /// Size the data would have if dispatched now (raw bytes).
+    data_len: u64,
+    data_buf: BytesMut,
+    event_type: Str,
+    /// The last event ID buffer.
+    id: Str,
+    /// `id` changed since the last blank line.
+    id_changed: bool,
+    /// An error happened in this block: ignore lines until a blank one.
+    discarding: bool,
+}
+
+impl Block {
+    /// Rule 4 `data`: append the value and a `\n` to the data buffer.
+    fn push_data(&mut self, value: &[u8], owner: Option<&Bytes>, limit: usize) -> Result<(), u64> {
+        let size = match self.data {
+            Data::None => value.len() as u64,
+            _ => self.data_len + 1 + value.len() as u64,
+        };
+        if size > limit as u64 {
+            return Err(size);
+        }
+        self.data_len = size;
+        match mem::replace(&mut self.data, Data::Joined) {
+            Data::None => self.data = Data::One(Str::decode(value, owner)),
+            Data::One(first) => {
+                self.data_buf.clear();
+                self.data_buf.extend_from_slice(first.as_bytes());
+                self.data_buf.extend_from_slice(b"\n");
+                self.data_buf.extend_from_slice(value);
+            }
+            Data::Joined => {
+                self.data_buf.extend_from_slice(b"\n");
+                self.data_buf.extend_from_slice(value);
+            }
+        }
+        Ok(())
+    }
+
+    /// Rule 5a: the last event ID string takes the buffer's value.
+    fn commit_id(&mut self, last_event_id: &mut Str) {
+        if mem::take(&mut self.id_changed) {
+            last_event_id.clone_from(&self.id);
+        }
+    }
+
+    /// Rule 5 (a blank line): dispatch the event, if there is data.
+    fn dispatch(&mut self, last_event_id: &mut Str) -> Option<Event> {
+        self.commit_id(last_event_id);
+        let event_type = mem::take(&mut self.event_type);
+        self.data_len = 0;
+        let data = match mem::take(&mut self.data) {
+            Data::None => return None,
+            Data::One(data) => data,
+            Data::Joined if self.data_buf.len() <= Str::INLINE_CAPACITY => {
+                let data = Str::decode(&self.data_buf, None);
+                self.data_buf.clear();
+                data
+            }
+            Data::Joined => Str::from_utf8_lossy(self.data_buf.split().freeze()),
+        };
+        let event_type = if event_type.is_empty() { Str::new("message") } else { event_type };
+        Some(Event::new(event_type, data, last_event_id.clone()))
+    }
+
+    /// An error: drop the event, ignore the rest of the block.
+    fn discard(&mut self) {
+        self.data = Data::None;
+        self.data_len = 0;
+        self.data_buf.clear();
+        self.event_type = Str::EMPTY;
+        self.discarding = true;
+    }
+
+    /// Rule 6 (end of stream): drop the pending event and the pending id.
+    fn end_of_stream(&mut self, last_event_id: &Str) {
+        self.discard();
+        self.discarding = false;
+        self.id.clone_from(last_event_id);
+        self.id_changed = false;
+    }
+}
+
+/// The incremental, sans-IO event-stream parser.
+///
+/// Feed it bytes as they arrive, in any chunking, with [`feed`](Self::feed)
+/// or [`feed_bytes`](Self::feed_bytes); pull what they complete with
+/// [`next_item`](Self::next_item) (or [`next_event`](Self::next_event))
+/// until it returns `None`; call [`finish`](Self::finish) when the stream
+/// ends. See the [crate documentation](crate) for a tour.
+///
+/// # Memory
+///
+/// Besides the input you have fed and not yet pulled through, a parser holds
+/// at most about `max_line_len + max_event_size` bytes (see
+/// [`buffered_len`](Self::buffered_len)). It never parses ahead of your
+/// pulls, so finished items never pile up inside it.
+///
+/// # Panics
+///
+/// Never, whatever the input.
+#[derive(Debug)]
+pub struct Parser {
+    lines: LineScanner,
+    config: ParserBuilder,
+    block: Block,
+    last_event_id: Str,
+    retry: Option<u64>,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Parser {
+    /// A parser with the default settings (see [`ParserBuilder`]).
+    pub fn new() -> Self {
+        ParserBuilder::new().build()
+    }
+
+    /// A builder to set limits and options.
+    pub fn builder() -> ParserBuilder {
+        ParserBuilder::new()
+    }
+
+    /// Feeds the next chunk of the stream.
+    ///
+    /// The bytes are copied into a buffer that is reused once the items made
+    /// from it are dropped. Use [`feed_bytes`](Self::feed_bytes) to avoid the
+    /// copy when you already hold [`Bytes`].
+    ///
+    /// Then call [`next_item`](Self::next_item) until it returns `None`.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.lines.push_slice(chunk);
+    }
+
+    /// Feeds the next chunk of the stream without copying it.
+    ///
+    /// A value that lies wholly inside this chunk is handed out as a view
+    /// into it: an event whose data is one long line costs no copy and no
+    /// allocation. (Such views keep the chunk's storage alive while you hold
+    /// them.)
+    ///
+    /// Then call [`next_item`](Self::next_item) until it returns `None`.
+    pub fn feed_bytes(&mut self, chunk: Bytes) {
+        self.lines.push_bytes(chunk);
+    }
+
+    /// Marks the end of the stream.
+    ///
+    /// Items that the input fed so far completes are still returned by
+    /// [`next_item`](Self::next_item); after them, as the specification's
+    /// end-of-file rule says, a partial last line and an event not yet ended
+    /// by a blank line are discarded, and an `id` field after the last blank
+    /// line does not count. [`last_event_id`](Self::last_event_id) then holds
+    /// what a client sends as `Last-Event-ID` when it reconnects.
+    ///
+    /// Input fed after `finish` is a new stream (a byte-order mark is
+    /// stripped again; offsets restart at 0); the last event ID and the
+    /// reconnection time carry over, as they do for a reconnecting client.
+    pub fn finish(&mut self) {
+        self.lines.push_end();
+    }
+
+    /// Forgets all pending input and any partial event, for a new
+    /// connection. Keeps the last event ID and the reconnection time.
+    pub fn reset(&mut self) {
+        self.lines.reset();
+        self.block.end_of_stream(&self.last_event_id);
+    }
+
+    /// Parses up to the next item and returns it, or `None` when the input
+    /// fed so far holds no further complete item.
+    ///
+    /// `None` is not the end: feed more input, then call again. Each call
+    /// parses only as far as the next item.
+    ///
+    /// # Errors
+    ///
+    /// An [`Error`] when a limit was exceeded (or, in strict mode, a line was
+    /// not valid UTF-8). The offending event is dropped; keep calling, the
+    /// stream goes on.
+    #[must_use = "items are only produced when pulled; call until it returns None"]
+    pub fn next_item(&mut self) -> Option<Result<Item, Error>> {
+        loop {
+            let (text, owner, offset) = match self.lines.next_line()? {
+                Line::Text { text, owner, offset } => (text, owner, offset),
+                Line::TooLong { size, offset } => {
+                    if self.block.discarding {
+                        continue;
+                    }
+                    self.block.discard();
+                    let limit = self.config.max_line_len;
+                    return Some(Err(Error::LineTooLong { limit, size, offset }));
+                }
+                Line::End => {
+                    self.block.end_of_stream(&self.last_event_id);
+                    continue;
+                }
+            };
+            if self.block.discarding {
+                if text.is_empty() {
+                    self.block.discarding = false;
+                    self.block.commit_id(&mut self.last_event_id);
+                }
+                continue;
+            }
+            if self.config.strict_utf8 && core::str::from_utf8(text).is_err() {
+                self.block.discard();
+                return Some(Err(Error::InvalidUtf8 { offset }));
+            }
+            match field::split(text) {
+                Kind::Blank => {
+                    if let Some(event) = self.block.dispatch(&mut self.last_event_id) {
+                        return Some(Ok(Item::Event(event)));
+                    }
+                }
+                Kind::Comment(comment) => {
+                    if self.config.emit_comments {
+                        return Some(Ok(Item::Comment(Str::decode(comment, owner))));
+                    }
+                }
+                Kind::Field { name: Name::Data, value } => {
+                    let limit = self.config.max_event_size;
+                    if let Err(size) = self.block.push_data(value, owner, limit) {
+                        self.block.discard();
+                        return Some(Err(Error::EventTooLarge { limit, size, offset }));
+                    }
+                }
+                Kind::Field { name: Name::Event, value } => {
+                    self.block.event_type = Str::decode(value, owner);
+                }
+                Kind::Field { name: Name::Id, value } => {
+                    if field::id_is_valid(value) {
+                        self.block.id = Str::decode(value, owner);
+                        self.block.id_changed = true;
+                    }
+                }
+                Kind::Field { name: Name::Retry, value } => {
+                    if let Some(ms) = field::parse_retry(value) {
+                        self.retry = Some(ms);
+                        return Some(Ok(Item::Retry(ms)));
+                    }
+                }
+                Kind::Field { name: Name::Other, .. } => {}
+            }
+        }
+    }
+
+    /// Like [`next_item`](Self::next_item), but skips retry and comment
+    /// items (the reconnection time is still kept, see
+    /// [`retry`](Self::retry)).
+    ///
+    /// # Errors
+    ///
+    /// As for [`next_item`](Self::next_item).
+    #[must_use = "events are only produced when pulled; call until it returns None"]
+    pub fn next_event(&mut self) -> Option<Result<Event, Error>> {
+        loop {
+            match self.next_item()? {
+                Ok(Item::Event(event)) => return Some(Ok(event)),
+                Ok(_) => {}
+                Err(err) => return Some(Err(err)),
+            }
+        }
+    }
+
+    /// An iterator over [`next_item`](Self::next_item): it ends when the
+    /// input fed so far is used up, so you can feed more and iterate again.
+    ///
+    /// ```
+    /// let mut parser = ssekit::Parser::new();
+    /// parser.feed(b"retry: 10\ndata: a\n\n");
+    /// assert_eq!(parser.items().count(), 2);
+    /// ```
+    pub fn items(&mut self) -> Items<'_> {
+        Items { parser: self }
+    }
+
+    /// The last event ID string: what a reconnecting client sends as the
+    /// `Last-Event-ID` header (rule 5a: set at each blank line from the most
+    /// recent valid `id` field; `""` if there was none or it was empty).
+    pub fn last_event_id(&self) -> &Str {
+        &self.last_event_id
+    }
+
+    /// Restores the last event ID, e.g. one a client persisted before a
+    /// restart, so events without an `id` field carry it again.
+    pub fn set_last_event_id(&mut self, id: impl Into<Str>) {
+        self.last_event_id = id.into();
+        self.block.id.clone_from(&self.last_event_id);
+        self.block.id_changed = false;
+    }
+
+    /// The reconnection time in milliseconds set by the latest valid `retry`
+    /// field, or `None` if the stream has set none (use your default then).
+    pub fn retry(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// [`retry`](Self::retry) as a [`Duration`](core::time::Duration).
+    pub fn retry_duration(&self) -> Option<core::time::Duration> {
+        self.retry.map(core::time::Duration::from_millis)
+    }
+
+    /// Stream offset of the next byte to be parsed: how many bytes of the
+    /// current stream have been consumed (a byte-order mark included).
+    pub fn offset(&self) -> u64 {
+        self.lines.offset()
+    }
+
+    /// Bytes fed but not yet parsed (parsing happens as you pull).
+    pub fn pending_len(&self) -> usize {
+        self.lines.pending()
+    }
+
+    /// Bytes the parser holds for the line and event in progress: the
+    /// partial line that straddles chunks plus the event's data. Bounded by
+    /// the configured limits.
+    pub fn buffered_len(&self) -> usize {
+        let data = match &self.block.data {
+            Data::None => 0,
+            Data::One(data) => data.len(),
+            Data::Joined => self.block.data_buf.len(),
+        };
+        self.lines.carried() + data
+    }
+}
+
+/// Iterator returned by [`Parser::items`].
+#[derive(Debug)]
+pub struct Items<'a> {
+    parser: &'a mut Parser,
+}
+
+impl Iterator for Items<'_> {
+    type Item = Result<Item, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.parser.next_item()
+    }
+}

@@ -1,0 +1,354 @@
+//! [`Str`]: the cheap, cloneable UTF-8 string that events are made of.
+//!
+//! Event fields are handed out as `Str` rather than `String` so that the
+//! parser never allocates for the common cases:
+//!
+//! * short values (up to [`Str::INLINE_CAPACITY`] bytes: most event types,
+//!   ids and small payloads, `"message"` included) live inline;
+//! * longer values are a [`Bytes`] view, usually straight into the chunk you
+//!   fed, so a big `data` line is handed out without a copy.
+//!
+//! Cloning is a copy of at most 24 bytes or a reference-count increment.
+//!
+//! The crate forbids `unsafe`, so a `Str` cannot hand out its `&str` without
+//! checking the bytes again: [`Str::as_str`] (and `Deref`) re-run UTF-8
+//! validation, which is linear in the length but fast (a few GB/s for ASCII).
+//! [`Str::len`], [`Str::as_bytes`] and comparisons do not validate. If you
+//! read a long value many times, bind the `&str` once.
+
+use alloc::string::String;
+use bytes::Bytes;
+use core::{borrow::Borrow, fmt, hash, ops::Deref};
+
+/// An immutable UTF-8 string that is cheap to clone.
+///
+/// See the [module documentation](self) for how it is stored. A `Str`
+/// always holds valid UTF-8.
+///
+/// # Example
+///
+/// ```
+/// use ssekit::Str;
+///
+/// let s = Str::from("hello");
+/// assert_eq!(s, "hello");
+/// assert_eq!(s.len(), 5);
+/// assert_eq!(s.as_str().to_uppercase(), "HELLO");
+/// ```
+#[derive(Clone)]
+pub struct Str(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Inline { len: u8, buf: [u8; Str::INLINE_CAPACITY] },
+    Shared(Bytes),
+}
+
+impl Str {
+    /// Values up to this many bytes are stored inline, without allocation.
+    pub const INLINE_CAPACITY: usize = 24;
+
+    /// The empty string.
+    pub const EMPTY: Self = Self(Repr::Inline { len: 0, buf: [0; Self::INLINE_CAPACITY] });
+
+    /// Builds a `Str` from a string slice, inline when short.
+    ///
+    /// ```
+    /// let s = ssekit::Str::new("message");
+    /// assert_eq!(s, "message");
+    /// ```
+    pub fn new(s: &str) -> Self {
+        Self::inline(s.as_bytes())
+            .unwrap_or_else(|| Self(Repr::Shared(Bytes::copy_from_slice(s.as_bytes()))))
+    }
+
+    /// Wraps `bytes` if they are valid UTF-8, without copying them (values of
+    /// up to [`Str::INLINE_CAPACITY`] bytes are copied inline instead).
+    ///
+    /// # Errors
+    ///
+    /// Gives the bytes back if they are not valid UTF-8.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use ssekit::Str;
+    ///
+    /// assert_eq!(Str::from_utf8(Bytes::from_static(b"ok")).unwrap(), "ok");
+    /// assert!(Str::from_utf8(Bytes::from_static(b"\xff")).is_err());
+    /// ```
+    pub fn from_utf8(bytes: Bytes) -> Result<Self, Bytes> {
+        if core::str::from_utf8(&bytes).is_err() {
+            return Err(bytes);
+        }
+        Ok(Self::inline(&bytes).unwrap_or(Self(Repr::Shared(bytes))))
+    }
+
+    /// Decodes `bytes` as UTF-8 with replacement: each maximal invalid
+    /// sequence becomes one U+FFFD, exactly like
+    /// [`String::from_utf8_lossy`]. Valid input is not copied (beyond the
+    /// inline case); only input that really is invalid allocates.
+    ///
+    /// ```
+    /// use bytes::Bytes;
+    /// use ssekit::Str;
+    ///
+    /// assert_eq!(Str::from_utf8_lossy(Bytes::from_static(b"a\xffb")), "a\u{FFFD}b");
+    /// ```
+    pub fn from_utf8_lossy(bytes: Bytes) -> Self {
+        Self::from_utf8(bytes)
+            .unwrap_or_else(|bad| Self::from(String::from_utf8_lossy(&bad).into_owned()))
+    }
+
+    /// Decodes a value that lies inside `owner` (or anywhere, if `owner` is
+    /// `None`), sharing `owner`'s storage when the value is long and valid.
+    pub(crate) fn decode(value: &[u8], owner: Option<&Bytes>) -> Self {
+        if core::str::from_utf8(value).is_err() {
+            return Self::from(String::from_utf8_lossy(value).into_owned());
+        }
+        Self::inline(value).unwrap_or_else(|| {
+            Self(Repr::Shared(match owner {
+                Some(owner) => owner.slice_ref(value),
+                None => Bytes::copy_from_slice(value),
+            }))
+        })
+    }
+
+    /// Copies `bytes` inline if they fit; does not check UTF-8.
+    fn inline(bytes: &[u8]) -> Option<Self> {
+        let mut buf = [0; Self::INLINE_CAPACITY];
+        buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
+        // `bytes.len() <= 24` here, so the cast cannot truncate.
+        Some(Self(Repr::Inline { len: bytes.len() as u8, buf }))
+    }
+
+    /// The string, after a UTF-8 check of its bytes (see the
+    /// [module documentation](self) for why the check is repeated).
+    pub fn as_str(&self) -> &str {
+        // The bytes were valid UTF-8 when this `Str` was built and cannot
+        // change, so the fallback is unreachable.
+        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+
+    /// The UTF-8 bytes of the string, without any check.
+    pub fn as_bytes(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
+            Repr::Shared(bytes) => bytes,
+        }
+    }
+
+    /// The length in bytes.
+    pub fn len(&self) -> usize {
+        self.as_bytes().len()
+    }
+
+    /// Whether the string is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The bytes as [`Bytes`]: free for a shared value, one small copy for
+    /// an inline one.
+    pub fn into_bytes(self) -> Bytes {
+        match self.0 {
+            Repr::Inline { .. } => Bytes::copy_from_slice(self.as_bytes()),
+            Repr::Shared(bytes) => bytes,
+        }
+    }
+
+    /// Whether this value is a view into shared storage (`true`) rather than
+    /// stored inline. Useful to check zero-copy behaviour.
+    pub fn is_shared(&self) -> bool {
+        matches!(self.0, Repr::Shared(_))
+    }
+}
+
+impl Default for Str {
+    fn default() -> Self {
+        Self::EMPTY
+    }
+}
+
+impl Deref for Str {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Str {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<[u8]> for Str {
+    fn as_ref(&self) -> &[u8] {
+        self.as_bytes()
+    }
+}
+
+impl Borrow<str> for Str {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Str {
+    fn from(s: &str) -> Self {
+        Self::new(s)
+    }
+}
+
+impl From<String> for Str {
+    fn from(s: String) -> Self {
+        Self::inline(s.as_bytes()).unwrap_or_else(|| Self(Repr::Shared(Bytes::from(s))))
+    }
+}
+
+impl From<Str> for Bytes {
+    fn from(s: Str) -> Self {
+        s.into_bytes()
+    }
+}
+
+impl From<Str> for String {
+    fn from(s: Str) -> Self {
+        Self::from(s.as_str())
+    }
+}
+
+impl PartialEq for Str {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Str {}
+
+impl PartialEq<str> for Str {
+    fn eq(&self, other: &str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for Str {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<Str> for str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<Str> for &str {
+    fn eq(&self, other: &Str) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialEq<String> for Str {
+    fn eq(&self, other: &String) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl PartialOrd for Str {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Str {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.as_bytes().cmp(other.as_bytes())
+    }
+}
+
+impl hash::Hash for Str {
+    fn hash<H: hash::Hasher>(&self, state: &mut H) {
+        // Must agree with `str`'s hash, because of `Borrow<str>`.
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Str {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_values_are_inline_and_long_ones_share_the_owner() {
+        let owner = Bytes::from(alloc::vec![b'a'; 100]);
+        let short = Str::decode(&owner[..24], Some(&owner));
+        assert!(!short.is_shared());
+        let long = Str::decode(&owner[..25], Some(&owner));
+        assert!(long.is_shared());
+        assert_eq!(long.as_bytes().as_ptr(), owner.as_ptr());
+        assert_eq!(long.len(), 25);
+    }
+
+    #[test]
+    fn invalid_bytes_are_replaced_per_maximal_subsequence() {
+        for (raw, want) in [
+            (&b"\xf0\x9f\x98"[..], "\u{FFFD}"),
+            (b"\xc0\xaf", "\u{FFFD}\u{FFFD}"),
+            (b"\xed\xa0\x80", "\u{FFFD}\u{FFFD}\u{FFFD}"),
+            (b"a\xffb", "a\u{FFFD}b"),
+        ] {
+            assert_eq!(Str::decode(raw, None), want, "{raw:?}");
+        }
+        let long_bad = [b'x'; 40].iter().chain(b"\xff").copied().collect::<alloc::vec::Vec<u8>>();
+        assert_eq!(Str::decode(&long_bad, None).len(), 43);
+    }
+
+    #[test]
+    fn equality_and_hash_follow_str() {
+        use core::hash::{BuildHasher, Hash, Hasher};
+        let long = "x".repeat(50);
+        let a = Str::from(long.clone());
+        assert_eq!(a, long.as_str());
+        assert_eq!(Str::new("b"), Str::from(String::from("b")));
+        assert!(Str::new("a") < Str::new("b"));
+        assert_eq!(Str::default(), "");
+        assert!(Str::EMPTY.is_empty());
+        struct H;
+        impl BuildHasher for H {
+            type Hasher = Fnv;
+            fn build_hasher(&self) -> Fnv {
+                Fnv(0xcbf29ce484222325)
+            }
+        }
+        struct Fnv(u64);
+        impl Hasher for Fnv {
+            fn finish(&self) -> u64 {
+                self.0
+            }
+            fn write(&mut self, bytes: &[u8]) {
+                for b in bytes {
+                    self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100000001b3);
+                }
+            }
+        }
+        let hash = |v: &dyn Fn(&mut Fnv)| {
+            let mut h = H.build_hasher();
+            v(&mut h);
+            h.finish()
+        };
+        assert_eq!(hash(&|h| a.hash(h)), hash(&|h| long.as_str().hash(h)));
+    }
+}
