@@ -26,7 +26,6 @@ pub enum Error {
     /// The line was skipped as it streamed in, never buffered whole; `size`
     /// is its full length, so you know what limit would have admitted it.
     #[error("line of {size} bytes at offset {offset} exceeds the line limit of {limit} bytes")]
-    #[non_exhaustive]
     LineTooLong {
         /// The configured limit, in bytes.
         limit: usize,
@@ -43,7 +42,6 @@ pub enum Error {
     #[error(
         "event data of {size} bytes at offset {offset} exceeds the event limit of {limit} bytes"
     )]
-    #[non_exhaustive]
     EventTooLarge {
         /// The configured limit, in bytes.
         limit: usize,
@@ -59,7 +57,6 @@ pub enum Error {
     /// (By default invalid bytes are replaced with U+FFFD, as the
     /// specification requires, and this error never occurs.)
     #[error("invalid UTF-8 in the line at offset {offset}")]
-    #[non_exhaustive]
     InvalidUtf8 {
         /// Stream offset of the line's first byte.
         offset: u64,
