@@ -130,6 +130,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+mod encode;
 mod error;
 mod event;
 mod field;
@@ -137,6 +138,7 @@ mod line;
 mod parser;
 mod text;
 
+pub use crate::encode::{EncodeError, Encoder};
 pub use crate::error::Error;
 pub use crate::event::{Event, Item};
 pub use crate::parser::{
