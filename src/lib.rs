@@ -124,6 +124,8 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// The library is `no_std`: reach for `core`/`alloc` first (tests may use std).
+#![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 #![doc(test(attr(deny(warnings))))]
 
 extern crate alloc;
@@ -137,6 +139,13 @@ mod field;
 mod line;
 mod parser;
 mod text;
+
+#[cfg(feature = "codec")]
+pub mod codec;
+#[cfg(feature = "std")]
+pub mod io;
+#[cfg(feature = "stream")]
+pub mod stream;
 
 pub use crate::encode::{EncodeError, Encoder};
 pub use crate::error::Error;

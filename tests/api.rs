@@ -53,7 +53,9 @@ fn events(outcome: &Outcome) -> Vec<(String, String, String)> {
         .items
         .iter()
         .filter_map(|item| match item {
-            Ok(Item::Event(e)) => Some((e.event_type().to_string(), e.data().to_string(), e.id().to_string())),
+            Ok(Item::Event(e)) => {
+                Some((e.event_type().to_string(), e.data().to_string(), e.id().to_string()))
+            }
             _ => None,
         })
         .collect()
@@ -79,9 +81,10 @@ fn assert_chunking_invariant(builder: &ParserBuilder, input: &[u8]) {
     }
 }
 
-const STREAM: &[u8] = "\u{FEFF}retry: 1500\r\nid: 1\r\nevent: greet\r\ndata: héllo\r\ndata: wörld 🌍\r\n\r\n\
+const STREAM: &[u8] =
+    "\u{FEFF}retry: 1500\r\nid: 1\r\nevent: greet\r\ndata: héllo\r\ndata: wörld 🌍\r\n\r\n\
 : keep-alive\r\ndata: second\r\r\nid\nevent: x\n\ndata\n\n"
-    .as_bytes();
+        .as_bytes();
 
 #[test]
 fn a_realistic_stream_parses_identically_in_pieces_of_every_size() {
@@ -119,7 +122,9 @@ fn an_event_is_available_the_moment_its_last_byte_arrives() {
 #[test]
 fn bom_is_stripped_once_even_when_split() {
     let input = b"\xEF\xBB\xBFdata: a\n\n";
-    for chunks in [&[&input[..1], &input[1..2], &input[2..]][..], &[b"", &input[..2], b"", &input[2..]]] {
+    for chunks in
+        [&[&input[..1], &input[1..2], &input[2..]][..], &[b"", &input[..2], b"", &input[2..]]]
+    {
         assert_eq!(events(&run(&ParserBuilder::new(), chunks)), [ev("message", "a", "")]);
     }
     // A second BOM is content: the field name becomes "\u{FEFF}data".
@@ -281,7 +286,8 @@ fn finish_then_feed_starts_a_new_stream_and_reset_keeps_id_and_retry() {
     parser.feed(b"retry: 5\nid: 3\ndata: a\n\ndata: partial");
     parser.finish();
     parser.feed(b"\xEF\xBB\xBFdata: b\n\n");
-    let data: Vec<String> = std::iter::from_fn(|| parser.next_event()).map(|e| e.unwrap().data().to_string()).collect();
+    let data: Vec<String> =
+        std::iter::from_fn(|| parser.next_event()).map(|e| e.unwrap().data().to_string()).collect();
     assert_eq!(data, ["a", "b"]);
     assert_eq!(parser.offset(), 12);
 
@@ -313,7 +319,10 @@ fn feed_bytes_hands_out_views_into_the_chunk() {
     let range = chunk.as_ptr_range();
     for field in [event.event_type(), event.id(), event.data()] {
         assert!(field.is_shared());
-        assert!(range.contains(&field.as_bytes().as_ptr()), "{field:?} is not a view into the chunk");
+        assert!(
+            range.contains(&field.as_bytes().as_ptr()),
+            "{field:?} is not a view into the chunk"
+        );
     }
 }
 
