@@ -36,9 +36,11 @@ fn parse(builder: &ParserBuilder, chunks: &[&[u8]], path: Path) -> Observed {
     let mut pull = |parser: &mut Parser| {
         while let Some(item) = parser.next_item() {
             match item {
-                Ok(Item::Event(e)) => {
-                    events.push((e.event_type().to_string(), e.data().to_string(), e.id().to_string()))
-                }
+                Ok(Item::Event(e)) => events.push((
+                    e.event_type().to_string(),
+                    e.data().to_string(),
+                    e.id().to_string(),
+                )),
                 Ok(_) => {}
                 Err(err) => panic!("unexpected error without limits: {err}"),
             }
@@ -63,7 +65,10 @@ fn check(vector: &Vector, builder: &ParserBuilder, chunks: &[&[u8]], split: &str
         assert_eq!(got.events, vector.events, "{label}: events differ ({split}, {path:?})");
         assert_eq!(got.retry, vector.retry, "{label}: retry differs ({split}, {path:?})");
         if let Some(want) = &vector.last_event_id {
-            assert_eq!(&got.last_event_id, want, "{label}: last_event_id differs ({split}, {path:?})");
+            assert_eq!(
+                &got.last_event_id, want,
+                "{label}: last_event_id differs ({split}, {path:?})"
+            );
         }
     }
     2
@@ -100,7 +105,8 @@ fn run_vector(vector: &Vector, builder: &ParserBuilder) -> usize {
     }
     let mut rng = Rng(0x5EED ^ (n as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     for round in 0..RANDOM_SPLITS {
-        let mut cuts: Vec<usize> = (0..1 + rng.next() % 8).map(|_| (rng.next() % (n as u64 + 1)) as usize).collect();
+        let mut cuts: Vec<usize> =
+            (0..1 + rng.next() % 8).map(|_| (rng.next() % (n as u64 + 1)) as usize).collect();
         cuts.sort_unstable();
         let mut chunks = Vec::new();
         let mut from = 0;
