@@ -14,6 +14,14 @@
 /// ignores the rest of the current block (up to the next blank line), then
 /// parses normally again: keep calling `next_item`.
 ///
+/// What "dropped" means precisely: no event is dispatched for the block. Its
+/// fields processed *before* the offending line have taken effect (an `id`
+/// there updates the last event ID at the block's blank line, as it would
+/// for any block; a `retry` there was reported); its fields *after* it are
+/// ignored, `id` and `retry` included, because nothing in a block is
+/// trusted once part of it has been lost. The rule is the same whatever the
+/// chunking, and the reference model in `tests/` implements it too.
+///
 /// Every offset is a byte offset into the stream (counted from its first
 /// byte, a byte-order mark included) of the first byte of the offending line,
 /// so errors are the same whatever way the input was chunked.

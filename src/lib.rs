@@ -109,11 +109,36 @@
 //! `u64::MAX`, an empty `retry` is ignored. The repository's `spec-vectors/`
 //! hold the conformance vectors, each run under every chunking.
 //!
+//! # Writing streams
+//!
+//! [`Encoder`] writes events, comments and `retry` fields into any
+//! [`bytes::BufMut`], splitting multi-line data into `data:` lines and
+//! refusing (with [`EncodeError`], writing nothing) event types and ids that
+//! would inject line breaks. Whatever it writes parses back to the same
+//! events; a proxy can parse, filter and re-encode without touching bytes it
+//! does not change.
+//!
+//! # Adapters
+//!
+//! Thin wrappers that only move bytes in and items out, so the parser's
+//! tests cover them:
+//!
+//! * [`io::EventReader`] (feature `std`): an iterator over any
+//!   [`std::io::Read`], for blocking clients, files and pipes.
+//! * `stream::EventStream` (feature `stream`): a `futures_core::Stream` over
+//!   any stream of `Result<impl Buf, E>` chunks, such as
+//!   `reqwest::Response::bytes_stream()`; `Bytes` chunks are not copied.
+//! * `codec::SseCodec` (feature `codec`): a `tokio_util::codec` decoder and
+//!   encoder, for `FramedRead` / `FramedWrite`.
+//!
 //! # Crate features
 //!
-//! * `std` (default): `std::error::Error` for [`Error`] and std support in
-//!   `bytes` and `memchr`. Without it the crate is `#![no_std]` and needs only
-//!   `alloc`.
+//! * `std` (default): `std::error::Error` for [`Error`], std support in
+//!   `bytes` and `memchr`, and the [`io`] adapter. Without it the crate is
+//!   `#![no_std]` and needs only `alloc`.
+//! * `stream`: the `futures_core::Stream` adapter (adds `futures-core`).
+//! * `codec`: the `tokio_util::codec` adapter (adds `tokio-util`).
+//! * `cli`: the `ssekit` command-line tool (adds `lexopt`, `serde_json`).
 //!
 //! # Design: no IO
 //!

@@ -95,7 +95,7 @@ impl Carry {
     }
 }
 
-/// Splits fed chunks into lines. See the [module documentation](self).
+/// Splits fed chunks into lines (see the module documentation).
 #[derive(Debug)]
 pub(crate) struct LineScanner {
     /// The chunk being scanned; `pos` is the cursor in it.

@@ -1,29 +1,30 @@
-//! [`Str`]: the cheap, cloneable UTF-8 string that events are made of.
-//!
-//! Event fields are handed out as `Str` rather than `String` so that the
-//! parser never allocates for the common cases:
-//!
-//! * short values (up to [`Str::INLINE_CAPACITY`] bytes: most event types,
-//!   ids and small payloads, `"message"` included) live inline;
-//! * longer values are a [`Bytes`] view, usually straight into the chunk you
-//!   fed, so a big `data` line is handed out without a copy.
-//!
-//! Cloning is a copy of at most 24 bytes or a reference-count increment.
-//!
-//! The crate forbids `unsafe`, so a `Str` cannot hand out its `&str` without
-//! checking the bytes again: [`Str::as_str`] (and `Deref`) re-run UTF-8
-//! validation, which is linear in the length but fast (a few GB/s for ASCII).
-//! [`Str::len`], [`Str::as_bytes`] and comparisons do not validate. If you
-//! read a long value many times, bind the `&str` once.
+//! [`Str`]: the cheap, cloneable UTF-8 string that events are made of (see
+//! its documentation for how it is stored and read).
 
 use alloc::string::String;
 use bytes::Bytes;
 use core::{borrow::Borrow, fmt, hash, ops::Deref};
 
-/// An immutable UTF-8 string that is cheap to clone.
+/// An immutable UTF-8 string that is cheap to clone: what events are made of.
 ///
-/// See the [module documentation](self) for how it is stored. A `Str`
-/// always holds valid UTF-8.
+/// Event fields are `Str`s rather than `String`s so that the parser never
+/// allocates for the common cases:
+///
+/// * short values (up to [`Str::INLINE_CAPACITY`] bytes: most event types,
+///   ids and small payloads, `"message"` included) live inline;
+/// * longer values are a [`Bytes`] view, usually straight into the chunk you
+///   fed, so a big `data` line is handed out without a copy. (A view keeps
+///   that chunk's storage alive while you hold it.)
+///
+/// Cloning copies at most 24 bytes or increments a reference count.
+///
+/// # Reading the text
+///
+/// The crate forbids `unsafe`, so a `Str` cannot hand out its `&str` without
+/// checking the bytes again: [`Str::as_str`] (and `Deref`, `Display`) re-run
+/// UTF-8 validation, linear in the length but fast (several GB/s for ASCII).
+/// [`Str::len`], [`Str::as_bytes`], comparisons and hashing of the bytes do
+/// not. If you read a long value many times, bind the `&str` once.
 ///
 /// # Example
 ///
@@ -121,8 +122,8 @@ impl Str {
         Some(Self(Repr::Inline { len: bytes.len() as u8, buf }))
     }
 
-    /// The string, after a UTF-8 check of its bytes (see the
-    /// [module documentation](self) for why the check is repeated).
+    /// The string, after a UTF-8 check of its bytes (see
+    /// [Reading the text](Str#reading-the-text) for why it is repeated).
     pub fn as_str(&self) -> &str {
         // The bytes were valid UTF-8 when this `Str` was built and cannot
         // change, so the fallback is unreachable.

@@ -1,0 +1,13 @@
+//! `ssekit`: parse a `text/event-stream` (Server-Sent Events) from files or
+//! standard input and print each event the moment it is complete.
+//!
+//! A thin driver around [`ssekit::Parser`]: all parsing is the library's;
+//! this binary reads input in chunks, feeds it, and formats what comes out
+//! (human-readable, or the JSON lines of `SPEC.md` contract 2). Run
+//! `ssekit --help` for usage and exit codes.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,461 @@
+#![cfg(feature = "cli")]
+//! End-to-end tests of the `ssekit` binary: output formats (contract 2 of
+//! SPEC.md for `--json`), liveness, chunking, inputs, exit codes.
+
+use core::time::Duration;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+
+/// How long to wait for a line the binary should print.
+const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A realistic stream: BOM, CRLF then LF line ends, a keep-alive comment,
+/// a retry, an LLM delta, a multi-line typed event, escapes, non-ASCII, an
+/// empty comment, an invalid retry, and a partial event at the end (which
+/// is dropped, and whose `id` does not count).
+const STREAM: &str = "\u{FEFF}: keep-alive\r\n\
+    retry: 2500\r\n\
+    \r\n\
+    id: 1\r\n\
+    data: {\"choices\":[{\"delta\":{\"content\":\"H\u{e9}\"}}]}\r\n\
+    \r\n\
+    event: usage\r\n\
+    data: line one\r\n\
+    data:line two\r\n\
+    data:   indented\r\n\
+    \r\n\
+    id: 2\n\
+    data: \u{65e5}\u{672c}\u{8a9e} \"quoted\" \\ tab\there\n\
+    \n\
+    :\n\
+    retry: soon\n\
+    data: [DONE]\n\
+    \n\
+    id: 3\n\
+    data: partial, never ended";
+
+/// `ssekit --json` on [`STREAM`], without comments.
+const STREAM_JSON: &[&str] = &[
+    r#"{"retry":2500}"#,
+    r#"{"type":"message","data":"{\"choices\":[{\"delta\":{\"content\":\"Hé\"}}]}","id":"1"}"#,
+    r#"{"type":"usage","data":"line one\nline two\n  indented","id":"1"}"#,
+    r#"{"type":"message","data":"日本語 \"quoted\" \\ tab\there","id":"2"}"#,
+    r#"{"type":"message","data":"[DONE]","id":"2"}"#,
+    r#"{"last_event_id":"2","retry":2500}"#,
+];
+
+/// `ssekit --color never` on [`STREAM`].
+const STREAM_HUMAN: &str = "\
+retry: 2500 ms
+message  id: 1
+  {\"choices\":[{\"delta\":{\"content\":\"H\u{e9}\"}}]}
+usage  id: 1
+  line one
+  line two
+    indented
+message  id: 2
+  \u{65e5}\u{672c}\u{8a9e} \"quoted\" \\ tab\there
+message  id: 2
+  [DONE]
+-- end of input: 4 events; last event id \"2\"; retry 2500 ms
+";
+
+/// A command for the built binary.
+fn ssekit(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ssekit"));
+    command.args(args).env_remove("NO_COLOR");
+    command
+}
+
+/// Spawns with all three streams piped.
+fn spawn(args: &[&str]) -> Child {
+    ssekit(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ssekit")
+}
+
+/// Runs with `input` on stdin, written by `write` from another thread.
+fn run_with(args: &[&str], input: Vec<u8>, write: fn(&mut dyn Write, &[u8])) -> Output {
+    let mut child = spawn(args);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = thread::spawn(move || write(&mut stdin, &input));
+    let output = child.wait_with_output().expect("wait for ssekit");
+    writer.join().expect("writer thread");
+    output
+}
+
+/// Runs with `input` on stdin, written in one go.
+fn run(args: &[&str], input: &str) -> Output {
+    run_with(args, input.as_bytes().to_vec(), |stdin, input| written(stdin.write_all(input)))
+}
+
+/// Checks a write to the child's stdin: a child that exits without reading
+/// (e.g. on a bad argument) closes the pipe, which is no test failure.
+fn written(result: std::io::Result<()>) {
+    if let Err(err) = result {
+        assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {err}");
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+fn lines(output: &Output) -> Vec<String> {
+    stdout(output).lines().map(str::to_owned).collect()
+}
+
+/// A fresh, empty directory for this test's files.
+fn temp_dir(test: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-tests").join(test);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create temp dir");
+    dir
+}
+
+/// Writes `contents` to `dir/name` and returns the path as a string.
+fn temp_file(dir: &std::path::Path, name: &str, contents: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write temp file");
+    path.to_str().expect("UTF-8 path").to_owned()
+}
+
+/// Sends each line of `stdout` to a channel, from a thread, so that tests
+/// can wait for a line with a timeout.
+fn line_channel(stdout: ChildStdout) -> Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { return };
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+/// The next line of output, failing the test after [`TIMEOUT`].
+fn next_line(lines: &Receiver<String>) -> String {
+    lines.recv_timeout(TIMEOUT).expect("ssekit printed a line in time")
+}
+
+#[test]
+fn json_output_is_contract_2() {
+    let output = run(&["--json"], STREAM);
+    assert_eq!(lines(&output), STREAM_JSON);
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn json_comments_lose_one_leading_space() {
+    let output = run(&["--json", "--comments"], STREAM);
+    let mut expected = STREAM_JSON.to_vec();
+    expected.insert(0, r#"{"comment":"keep-alive"}"#);
+    expected.insert(5, r#"{"comment":""}"#);
+    assert_eq!(lines(&output), expected);
+
+    let output = run(&["-j", "-c"], ":  two spaces\n:\tno space\n:no space\n");
+    let expected = [
+        r#"{"comment":" two spaces"}"#,
+        r#"{"comment":"\tno space"}"#,
+        r#"{"comment":"no space"}"#,
+        r#"{"last_event_id":"","retry":null}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+}
+
+#[test]
+fn json_escapes_control_characters_and_ends_with_trailer() {
+    let output = run(&["--json"], "event: a\"b\ndata: \u{1}\u{1b}\u{7f}\n\n");
+    let expected = [
+        // DEL is no JSON control character: it stays as it is.
+        "{\"type\":\"a\\\"b\",\"data\":\"\\u0001\\u001b\u{7f}\",\"id\":\"\"}",
+        r#"{"last_event_id":"","retry":null}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+    assert_eq!(lines(&run(&["--json"], "")), [r#"{"last_event_id":"","retry":null}"#]);
+}
+
+#[test]
+fn human_output() {
+    let output = run(&["--color", "never"], STREAM);
+    assert_eq!(stdout(&output), STREAM_HUMAN);
+    assert_eq!(output.status.code(), Some(0));
+
+    let output = run(&["--comments", "--color=never"], ":hi\ndata:\n\n");
+    assert_eq!(stdout(&output), ": hi\nmessage\n  (empty data)\n-- end of input: 1 event; last event id \"\"; retry not set\n");
+}
+
+#[test]
+fn human_output_escapes_terminal_controls() {
+    let output = run(&["--color", "never"], "data: \u{1b}[2J cleared?\n\n");
+    assert!(stdout(&output).contains("  \\u{1b}[2J cleared?\n"), "{}", stdout(&output));
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let coloured = stdout(&run(&["--color", "always"], STREAM));
+    assert!(coloured.contains("\x1b[1;36musage\x1b[0m"), "{coloured}");
+    // stdout is a pipe here, so `auto` (the default) means no colour.
+    assert_eq!(stdout(&run(&[], STREAM)), STREAM_HUMAN);
+    assert_eq!(stdout(&run(&["--color", "auto"], STREAM)), STREAM_HUMAN);
+}
+
+/// Writes `input` in pieces of 1, 2, 3, 1, 2, 3… bytes, flushing and
+/// pausing after each so that the reads on the other side really are tiny.
+fn write_tiny(stdin: &mut dyn Write, input: &[u8]) {
+    let mut rest = input;
+    for size in [1, 2, 3].into_iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (piece, tail) = rest.split_at(size.min(rest.len()));
+        written(stdin.write_all(piece).and_then(|()| stdin.flush()));
+        thread::sleep(Duration::from_micros(500));
+        rest = tail;
+    }
+}
+
+#[test]
+fn tiny_writes_print_the_same_as_one_write() {
+    for args in [&["--json", "--comments"][..], &["--color", "never", "--comments"]] {
+        let whole = run(args, STREAM);
+        let tiny = run_with(args, STREAM.as_bytes().to_vec(), write_tiny);
+        assert_eq!(stdout(&tiny), stdout(&whole), "{args:?}");
+        assert_eq!(tiny.status.code(), Some(0));
+    }
+    assert_eq!(lines(&run_with(&["--json"], STREAM.as_bytes().to_vec(), write_tiny)), STREAM_JSON);
+}
+
+#[test]
+fn events_are_printed_before_stdin_closes() {
+    let mut child = spawn(&["--json"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+
+    stdin.write_all(b"retry: 100\nid: 1\ndata: first\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), r#"{"retry":100}"#);
+    assert_eq!(next_line(&lines), r#"{"type":"message","data":"first","id":"1"}"#);
+
+    // Half an event prints nothing; its blank line prints it at once.
+    stdin.write_all(b"event: second\ndata: 2\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(lines.recv_timeout(Duration::from_millis(300)), Err(RecvTimeoutError::Timeout));
+    stdin.write_all(b"\r").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), r#"{"type":"second","data":"2","id":"1"}"#);
+
+    drop(stdin);
+    assert_eq!(next_line(&lines), r#"{"last_event_id":"1","retry":100}"#);
+    assert!(child.wait().expect("wait").success());
+}
+
+#[test]
+fn human_output_is_live_too() {
+    let mut child = spawn(&["--color", "never"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"event: tick\ndata: 1\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), "tick");
+    assert_eq!(next_line(&lines), "  1");
+    drop(stdin);
+    assert!(next_line(&lines).starts_with("-- end of input: 1 event;"));
+    assert!(child.wait().expect("wait").success());
+}
+
+#[test]
+fn missing_file_is_exit_2_before_any_output() {
+    let dir = temp_dir("missing");
+    let good = temp_file(&dir, "good.sse", b"data: x\n\n");
+    let missing = dir.join("missing.sse");
+    let missing = missing.to_str().expect("UTF-8 path");
+    let output = run(&["--json", &good, missing], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!("ssekit: cannot read '{missing}': No such file or directory\n")
+    );
+    assert_eq!(stdout(&output), "");
+
+    let output = run(&[dir.to_str().expect("UTF-8 path")], "");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("Is a directory"), "{}", stderr(&output));
+}
+
+#[test]
+fn bad_arguments_are_exit_2_with_one_line_naming_them() {
+    let cases: [(&[&str], &str); 6] = [
+        (&["--bogus"], "'--bogus'"),
+        (&["-x"], "'-x'"),
+        (&["--max-line", "lots"], "--max-line"),
+        (&["--max-event"], "--max-event"),
+        (&["--color", "sometimes"], "'sometimes'"),
+        (&["--sample", "file.sse"], "--sample"),
+    ];
+    for (args, named) in cases {
+        let output = run(args, "data: x\n\n");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.starts_with("ssekit: ") && message.contains(named), "{args:?}: {message}");
+        assert_eq!(message.lines().count(), 1, "{args:?}: {message}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
+}
+
+#[test]
+fn line_limit_warns_and_goes_on_with_exit_1() {
+    let input = "data: ok\n\ndata: this line is far too long\n\ndata: later\n\n";
+    let output = run(&["--json", "--max-line", "16"], input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "ssekit: warning: line of 31 bytes at offset 10 exceeds the line limit of 16 bytes; event dropped\n"
+    );
+    let expected = [
+        r#"{"type":"message","data":"ok","id":""}"#,
+        r#"{"type":"message","data":"later","id":""}"#,
+        r#"{"last_event_id":"","retry":null}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+}
+
+#[test]
+fn event_limit_warns_and_goes_on_with_exit_1() {
+    let input = "data: 12345\ndata: 12345\n\nid: 9\ndata: fits\n\n";
+    let output = run(&["--json", "--max-event", "8"], input);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "ssekit: warning: event data of 11 bytes at offset 12 exceeds the event limit of 8 bytes; event dropped\n"
+    );
+    let expected =
+        [r#"{"type":"message","data":"fits","id":"9"}"#, r#"{"last_event_id":"9","retry":null}"#];
+    assert_eq!(lines(&output), expected);
+
+    let output = run(
+        &["--max-event", "1K", "--color", "never"],
+        &format!("data: {}\n\ndata: b\n\n", "a".repeat(1025)),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("limit of 1024 bytes"), "{}", stderr(&output));
+    assert!(
+        stdout(&output).contains("message\n  b\n-- end of input: 1 event, 1 dropped;"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn sample_has_events_and_trailer() {
+    let output = run(&["--sample", "--json"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let message = stderr(&output);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.contains("sample") && message.contains("curl -N"), "{message}");
+
+    let lines = lines(&output);
+    let values: Vec<serde_json::Value> =
+        lines.iter().map(|line| serde_json::from_str(line).expect("a JSON line")).collect();
+    let events: Vec<_> = values.iter().filter(|value| value.get("type").is_some()).collect();
+    assert!(events.len() >= 8, "{lines:#?}");
+    for event in &events {
+        let keys: Vec<_> = event.as_object().expect("an object").keys().collect();
+        assert_eq!(keys.len(), 3);
+        assert!(event["type"].is_string() && event["data"].is_string() && event["id"].is_string());
+    }
+    assert!(lines.contains(&r#"{"retry":3000}"#.to_owned()), "{lines:#?}");
+    assert_eq!(lines.last().expect("a trailer"), r#"{"last_event_id":"8","retry":3000}"#);
+
+    let with_comments = run(&["--sample", "--json", "--comments"], "");
+    assert!(stdout(&with_comments).contains(r#"{"comment":"keep-alive"}"#));
+
+    let human = stdout(&run(&["--sample"], ""));
+    assert!(human.contains("content_block_delta  id: 3\n"), "{human}");
+    assert!(
+        human.ends_with("-- end of input: 10 events; last event id \"8\"; retry 3000 ms\n"),
+        "{human}"
+    );
+}
+
+#[test]
+fn dash_and_files_are_one_stream() {
+    let dir = temp_dir("one-stream");
+    let first = temp_file(&dir, "first.sse", "\u{FEFF}retry: 5\nid: a\ndata: hel".as_bytes());
+    let last = temp_file(&dir, "last.sse", "\u{FEFF}data: x\n\nid: b\n".as_bytes());
+    let output = run(&["--json", &first, "-", &last], "lo\n\nid: 5\n");
+    // The second BOM is not at the start of the stream, so it is part of a
+    // field name ("\u{FEFF}data"), which is ignored. The event therefore
+    // has no data and is not dispatched, but its blank line commits id 5;
+    // the last `id` is after the last blank line and does not count.
+    let expected = [
+        r#"{"retry":5}"#,
+        r#"{"type":"message","data":"hello","id":"a"}"#,
+        r#"{"last_event_id":"5","retry":5}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+    assert_eq!(output.status.code(), Some(0));
+
+    // `-` twice: the second time, standard input is at its end already.
+    let output = run(&["--json", "-", "-"], "data: from stdin\n\n");
+    let expected = [
+        r#"{"type":"message","data":"from stdin","id":""}"#,
+        r#"{"last_event_id":"","retry":null}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+}
+
+#[test]
+fn closed_stdout_ends_quietly() {
+    let dir = temp_dir("closed-stdout");
+    let big: String = (0..200_000).map(|n| format!("id: {n}\ndata: {{\"n\":{n}}}\n\n")).collect();
+    let file = temp_file(&dir, "big.sse", big.as_bytes());
+    for args in [&["--json", &file][..], &[&file]] {
+        let mut child =
+            ssekit(args).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut start = [0; 16];
+        stdout.read_exact(&mut start).expect("some output");
+        drop(stdout);
+        let output = child.wait_with_output().expect("wait");
+        assert_eq!(stderr(&output), "", "{args:?}");
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let output = run(&["--help"], "");
+    assert_eq!(output.status.code(), Some(0));
+    let help = stdout(&output);
+    for needle in [
+        "Usage: ssekit",
+        "--json",
+        "--max-line",
+        "--max-event",
+        "--color",
+        "--sample",
+        "ONE stream",
+        "Exit status",
+        "  2  ",
+    ] {
+        assert!(help.contains(needle), "help lacks {needle:?}");
+    }
+    assert_eq!(stdout(&run(&["-h"], "")), help);
+    let version = run(&["-V"], "");
+    assert_eq!(stdout(&version), format!("ssekit {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(stdout(&run(&["--version"], "")), stdout(&version));
+}
