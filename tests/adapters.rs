@@ -213,7 +213,7 @@ mod codec {
         let mut buf = BytesMut::from(&b"id: 1\ndata: a\n\nid: 2\ndata: b"[..]);
         assert_eq!(
             codec.decode(&mut buf).unwrap(),
-            Some(Ok(Event::new("message", "a", "1")).map(Item::Event))
+            Some(Ok(Item::Event(Event::new("message", "a", "1"))))
         );
         assert!(buf.is_empty());
         assert_eq!(codec.decode(&mut buf).unwrap(), None);
