@@ -10,13 +10,14 @@ use core::{borrow::Borrow, fmt, hash, ops::Deref};
 /// Event fields are `Str`s rather than `String`s so that the parser never
 /// allocates for the common cases:
 ///
-/// * short values (up to [`Str::INLINE_CAPACITY`] bytes: most event types,
-///   ids and small payloads, `"message"` included) live inline;
+/// * short values (up to [`Str::INLINE_CAPACITY`] = 38 bytes: event types,
+///   UUID and numeric ids, small payloads, `"message"` included) live
+///   inline, so a long-lived last event ID never pins a chunk in memory;
 /// * longer values are a [`Bytes`] view, usually straight into the chunk you
 ///   fed, so a big `data` line is handed out without a copy. (A view keeps
 ///   that chunk's storage alive while you hold it.)
 ///
-/// Cloning copies at most 24 bytes or increments a reference count.
+/// Cloning copies at most 40 bytes or increments a reference count.
 ///
 /// # Reading the text
 ///
@@ -47,7 +48,7 @@ enum Repr {
 
 impl Str {
     /// Values up to this many bytes are stored inline, without allocation.
-    pub const INLINE_CAPACITY: usize = 24;
+    pub const INLINE_CAPACITY: usize = 38;
 
     /// The empty string.
     pub const EMPTY: Self = Self(Repr::Inline { len: 0, buf: [0; Self::INLINE_CAPACITY] });
@@ -118,7 +119,7 @@ impl Str {
     fn inline(bytes: &[u8]) -> Option<Self> {
         let mut buf = [0; Self::INLINE_CAPACITY];
         buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
-        // `bytes.len() <= 24` here, so the cast cannot truncate.
+        // `bytes.len() <= INLINE_CAPACITY < 256` here, so the cast cannot truncate.
         Some(Self(Repr::Inline { len: bytes.len() as u8, buf }))
     }
 
@@ -295,12 +296,13 @@ mod tests {
     #[test]
     fn short_values_are_inline_and_long_ones_share_the_owner() {
         let owner = Bytes::from(alloc::vec![b'a'; 100]);
-        let short = Str::decode(&owner[..24], Some(&owner));
+        let cap = Str::INLINE_CAPACITY;
+        let short = Str::decode(&owner[..cap], Some(&owner));
         assert!(!short.is_shared());
-        let long = Str::decode(&owner[..25], Some(&owner));
+        let long = Str::decode(&owner[..cap + 1], Some(&owner));
         assert!(long.is_shared());
         assert_eq!(long.as_bytes().as_ptr(), owner.as_ptr());
-        assert_eq!(long.len(), 25);
+        assert_eq!(long.len(), cap + 1);
     }
 
     #[test]
@@ -351,5 +353,15 @@ mod tests {
             h.finish()
         };
         assert_eq!(hash(&|h| a.hash(h)), hash(&|h| long.as_str().hash(h)));
+    }
+}
+
+#[cfg(test)]
+mod size {
+    #[test]
+    fn a_str_is_40_bytes_and_holds_a_uuid_inline() {
+        // 38 inline bytes + length + tag: as small as a `Bytes` allows.
+        assert_eq!(core::mem::size_of::<super::Str>(), 40);
+        assert!(!super::Str::new("123e4567-e89b-12d3-a456-426614174000").is_shared());
     }
 }
