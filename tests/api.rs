@@ -20,23 +20,23 @@ fn drain(parser: &mut Parser, items: &mut Vec<Result<Item, Error>>) {
 
 /// Feeds `chunks` through `&[u8]` (and pulls after each), then finishes.
 fn run(builder: &ParserBuilder, chunks: &[&[u8]]) -> Outcome {
-    let mut parser = builder.build();
-    let mut items = Vec::new();
-    for chunk in chunks {
-        parser.feed(chunk);
-        drain(&mut parser, &mut items);
-    }
-    parser.finish();
-    drain(&mut parser, &mut items);
-    Outcome { items, last_event_id: parser.last_event_id().to_string(), retry: parser.retry() }
+    run_with(builder, chunks, |parser, chunk| parser.feed(chunk))
 }
 
 /// The same through `feed_bytes`.
 fn run_bytes(builder: &ParserBuilder, chunks: &[&[u8]]) -> Outcome {
+    run_with(builder, chunks, |parser, chunk| parser.feed_bytes(Bytes::copy_from_slice(chunk)))
+}
+
+fn run_with(
+    builder: &ParserBuilder,
+    chunks: &[&[u8]],
+    feed: impl Fn(&mut Parser, &[u8]),
+) -> Outcome {
     let mut parser = builder.build();
     let mut items = Vec::new();
     for chunk in chunks {
-        parser.feed_bytes(Bytes::copy_from_slice(chunk));
+        feed(&mut parser, chunk);
         drain(&mut parser, &mut items);
     }
     parser.finish();
