@@ -306,6 +306,13 @@ mod tests {
     }
 
     #[test]
+    fn a_str_is_40_bytes_and_holds_a_uuid_inline() {
+        // 38 inline bytes + length + tag: as small as a `Bytes` allows.
+        assert_eq!(size_of::<Str>(), 40);
+        assert!(!Str::new("123e4567-e89b-12d3-a456-426614174000").is_shared());
+    }
+
+    #[test]
     fn invalid_bytes_are_replaced_per_maximal_subsequence() {
         for (raw, want) in [
             (&b"\xf0\x9f\x98"[..], "\u{FFFD}"),
@@ -353,15 +360,5 @@ mod tests {
             h.finish()
         };
         assert_eq!(hash(&|h| a.hash(h)), hash(&|h| long.as_str().hash(h)));
-    }
-}
-
-#[cfg(test)]
-mod size {
-    #[test]
-    fn a_str_is_40_bytes_and_holds_a_uuid_inline() {
-        // 38 inline bytes + length + tag: as small as a `Bytes` allows.
-        assert_eq!(core::mem::size_of::<super::Str>(), 40);
-        assert!(!super::Str::new("123e4567-e89b-12d3-a456-426614174000").is_shared());
     }
 }
