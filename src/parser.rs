@@ -32,8 +32,9 @@ use crate::{Error, Event, Item, Str};
 use bytes::{Bytes, BytesMut};
 use core::mem;
 
-/// Default for [`ParserBuilder::max_line_len`]: 4 MiB.
-pub const DEFAULT_MAX_LINE_LEN: usize = 4 << 20;
+/// Default for [`ParserBuilder::max_line_len`]: 16 MiB (a single-line event
+/// may be as large as [`DEFAULT_MAX_EVENT_SIZE`] allows).
+pub const DEFAULT_MAX_LINE_LEN: usize = 16 << 20;
 /// Default for [`ParserBuilder::max_event_size`]: 16 MiB.
 pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 << 20;
 
@@ -76,7 +77,7 @@ impl ParserBuilder {
     ///
     /// A longer line is skipped as it streams in (never buffered), reported
     /// as [`Error::LineTooLong`] when it ends, and drops the event it is part
-    /// of. Use `usize::MAX` for no limit. The default is 4 MiB
+    /// of. Use `usize::MAX` for no limit. The default is 16 MiB
     /// ([`DEFAULT_MAX_LINE_LEN`]).
     pub fn max_line_len(&mut self, bytes: usize) -> &mut Self {
         self.max_line_len = bytes;
