@@ -55,16 +55,28 @@ pub(crate) enum Kind<'a> {
 
 /// Splits one complete line (without its terminator).
 pub(crate) fn split(line: &[u8]) -> Kind<'_> {
+    // Fast paths first: the blank line that ends every event, and `data:`,
+    // most lines of most streams; both skip the search for the colon.
+    let Some(&first) = line.first() else {
+        return Kind::Blank;
+    };
+    if let Some(value) = line.strip_prefix(b"data:") {
+        return Kind::Field { name: Name::Data, value: strip_space(value) };
+    }
+    if first == b':' {
+        return Kind::Comment(&line[1..]);
+    }
     match memchr::memchr(b':', line) {
-        None if line.is_empty() => Kind::Blank,
         None => Kind::Field { name: Name::of(line), value: &[] },
-        Some(0) => Kind::Comment(&line[1..]),
         Some(colon) => {
-            let value = &line[colon + 1..];
-            let value = value.strip_prefix(b" ").unwrap_or(value);
-            Kind::Field { name: Name::of(&line[..colon]), value }
+            Kind::Field { name: Name::of(&line[..colon]), value: strip_space(&line[colon + 1..]) }
         }
     }
+}
+
+/// "If value starts with a U+0020 SPACE character, remove it from value."
+fn strip_space(value: &[u8]) -> &[u8] {
+    value.strip_prefix(b" ").unwrap_or(value)
 }
 
 /// The `retry` rule: "If the field value consists of only ASCII digits, then

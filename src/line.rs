@@ -106,6 +106,10 @@ pub(crate) struct LineScanner {
     /// Reused buffer that `feed(&[u8])` copies into.
     owned: BytesMut,
     carry: Carry,
+    /// The last line assembled in `carry`, frozen so that its values can be
+    /// handed out as views (no second copy); dropped before scanning on so
+    /// `carry` can reclaim its storage.
+    carry_line: Bytes,
     /// `carry` holds the line handed out last; clear it before scanning on.
     carry_used: bool,
     after_cr: bool,
@@ -125,6 +129,7 @@ impl LineScanner {
             queue: VecDeque::new(),
             owned: BytesMut::new(),
             carry: Carry::default(),
+            carry_line: Bytes::new(),
             carry_used: false,
             after_cr: false,
             bom_matched: 0,
@@ -136,7 +141,7 @@ impl LineScanner {
 
     /// Queues a chunk without copying it.
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
-        if chunk.is_empty() {
+        if chunk.is_empty() || self.absorb_partial(&chunk) {
             return;
         }
         if self.pos == self.chunk.len() && self.queue.is_empty() {
@@ -150,12 +155,40 @@ impl LineScanner {
     /// Queues a copy of a borrowed chunk. The copy goes into a buffer that
     /// is reused once the items made from the previous copy are dropped.
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
-        if chunk.is_empty() {
+        if chunk.is_empty() || self.absorb_partial(chunk) {
             return;
         }
         self.owned.extend_from_slice(chunk);
         let chunk = self.owned.split().freeze();
         self.push_bytes(chunk);
+    }
+
+    /// Appends `chunk` straight to the partial line when that is all it can
+    /// be: nothing else is pending and it holds no line end. This is exactly
+    /// what scanning it later would do (it completes no line, so no item is
+    /// produced early), minus the cost of queueing it; it makes small chunks
+    /// cheap. Returns whether `chunk` was absorbed.
+    fn absorb_partial(&mut self, chunk: &[u8]) -> bool {
+        let idle = self.pos == self.chunk.len() && self.queue.is_empty();
+        if !idle
+            || self.after_cr
+            || usize::from(self.bom_matched) < BOM.len()
+            || find_line_end(chunk).is_some()
+        {
+            return false;
+        }
+        if self.carry_used {
+            self.clear_carry();
+        }
+        self.carry.push(chunk, self.max_line_len);
+        self.offset += chunk.len() as u64;
+        true
+    }
+
+    fn clear_carry(&mut self) {
+        self.carry.clear();
+        self.carry_line = Bytes::new();
+        self.carry_used = false;
     }
 
     /// Marks the end of the stream after everything queued so far.
@@ -195,8 +228,7 @@ impl LineScanner {
     }
 
     fn start_stream(&mut self) {
-        self.carry.clear();
-        self.carry_used = false;
+        self.clear_carry();
         self.after_cr = false;
         self.bom_matched = 0;
         self.offset = 0;
@@ -206,8 +238,7 @@ impl LineScanner {
     /// The next complete line, or `None` when the queued input holds none.
     pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
         if self.carry_used {
-            self.carry.clear();
-            self.carry_used = false;
+            self.clear_carry();
         }
         loop {
             let Some(rest) = self.chunk.get(self.pos..).filter(|rest| !rest.is_empty()) else {
@@ -254,7 +285,10 @@ impl LineScanner {
                 continue;
             }
 
-            let Some(at) = memchr::memchr2(b'\n', b'\r', rest) else {
+            // A blank line (one per event) needs no search.
+            let found =
+                if first == b'\n' || first == b'\r' { Some(0) } else { find_line_end(rest) };
+            let Some(at) = found else {
                 self.carry.push(rest, self.max_line_len);
                 let len = rest.len();
                 self.advance(len);
@@ -276,13 +310,28 @@ impl LineScanner {
             if self.carry.overflow {
                 return Some(Line::TooLong { size: self.carry.len, offset });
             }
-            return Some(Line::Text { text: &self.carry.buf, owner: None, offset });
+            self.carry_line = self.carry.buf.split().freeze();
+            return Some(Line::Text {
+                text: &self.carry_line,
+                owner: Some(&self.carry_line),
+                offset,
+            });
         }
     }
 
     fn advance(&mut self, n: usize) {
         self.pos += n;
         self.offset += n as u64;
+    }
+}
+
+/// The first CR or LF. Short haystacks are scanned inline: below a few
+/// dozen bytes the call into memchr costs more than the scan.
+fn find_line_end(haystack: &[u8]) -> Option<usize> {
+    if haystack.len() < 16 {
+        haystack.iter().position(|&b| b == b'\n' || b == b'\r')
+    } else {
+        memchr::memchr2(b'\n', b'\r', haystack)
     }
 }
 

@@ -201,7 +201,7 @@ impl Block {
             }
             Data::Joined => Str::from_utf8_lossy(self.data_buf.split().freeze()),
         };
-        let event_type = if event_type.is_empty() { Str::new("message") } else { event_type };
+        let event_type = if event_type.is_empty() { Str::MESSAGE } else { event_type };
         Some(Event::new(event_type, data, last_event_id.clone()))
     }
 

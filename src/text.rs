@@ -104,6 +104,15 @@ impl Str {
     /// Decodes a value that lies inside `owner` (or anywhere, if `owner` is
     /// `None`), sharing `owner`'s storage when the value is long and valid.
     pub(crate) fn decode(value: &[u8], owner: Option<&Bytes>) -> Self {
+        // Short values: `is_ascii` is a few instructions where `from_utf8`
+        // is a call; most event types, ids and small payloads are ASCII.
+        if value.len() <= Self::INLINE_CAPACITY
+            && (value.is_ascii() || core::str::from_utf8(value).is_ok())
+        {
+            if let Some(inline) = Self::inline(value) {
+                return inline;
+            }
+        }
         if core::str::from_utf8(value).is_err() {
             return Self::from(String::from_utf8_lossy(value).into_owned());
         }
@@ -114,6 +123,18 @@ impl Str {
             }))
         })
     }
+
+    /// `"message"`, the default event type, built at compile time.
+    pub(crate) const MESSAGE: Self = {
+        let mut buf = [0; Self::INLINE_CAPACITY];
+        let text = b"message";
+        let mut i = 0;
+        while i < text.len() {
+            buf[i] = text[i];
+            i += 1;
+        }
+        Self(Repr::Inline { len: text.len() as u8, buf })
+    };
 
     /// Copies `bytes` inline if they fit; does not check UTF-8.
     fn inline(bytes: &[u8]) -> Option<Self> {
