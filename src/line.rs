@@ -209,9 +209,10 @@ impl LineScanner {
         self.chunk.len() - self.pos + queued
     }
 
-    /// Bytes of a partial line held in the carry buffer.
+    /// Bytes of the line held in the carry buffer (a partial line, or the
+    /// last line assembled there).
     pub(crate) fn carried(&self) -> usize {
-        self.carry.buf.len()
+        self.carry.buf.len() + self.carry_line.len()
     }
 
     /// Stream offset of the next byte to be scanned.

@@ -130,9 +130,10 @@ enum Data {
     /// No `data` field yet: a blank line dispatches nothing (rule 5b).
     #[default]
     None,
-    /// Exactly one `data` field: its decoded value, not yet copied.
+    /// Exactly one `data` field, valid UTF-8: its value, not yet copied.
     One(Str),
-    /// Several: joined with `\n` in `Block::data_buf`.
+    /// Several, or one that is not valid UTF-8: the raw bytes, joined with
+    /// `\n` in `Block::data_buf`, decoded at dispatch.
     Joined,
 }
 
@@ -164,7 +165,16 @@ impl Block {
         }
         self.data_len = size;
         match mem::replace(&mut self.data, Data::Joined) {
-            Data::None => self.data = Data::One(Str::decode(value, owner)),
+            Data::None => match Str::decode_valid(value, owner) {
+                Some(data) => self.data = Data::One(data),
+                // Invalid UTF-8 is decoded at dispatch, so that what the
+                // parser holds is the raw bytes the limit counts, not up to
+                // three times as many after U+FFFD replacement.
+                None => {
+                    self.data_buf.clear();
+                    self.data_buf.extend_from_slice(value);
+                }
+            },
             Data::One(first) => {
                 self.data_buf.clear();
                 self.data_buf.extend_from_slice(first.as_bytes());

@@ -104,24 +104,27 @@ impl Str {
     /// Decodes a value that lies inside `owner` (or anywhere, if `owner` is
     /// `None`), sharing `owner`'s storage when the value is long and valid.
     pub(crate) fn decode(value: &[u8], owner: Option<&Bytes>) -> Self {
+        Self::decode_valid(value, owner)
+            .unwrap_or_else(|| Self::from(String::from_utf8_lossy(value).into_owned()))
+    }
+
+    /// Like [`decode`](Self::decode), but `None` when `value` is not valid
+    /// UTF-8 (so the caller can keep the raw bytes, whose size it bounds).
+    pub(crate) fn decode_valid(value: &[u8], owner: Option<&Bytes>) -> Option<Self> {
         // Short values: `is_ascii` is a few instructions where `from_utf8`
         // is a call; most event types, ids and small payloads are ASCII.
         if value.len() <= Self::INLINE_CAPACITY
             && (value.is_ascii() || core::str::from_utf8(value).is_ok())
         {
-            if let Some(inline) = Self::inline(value) {
-                return inline;
-            }
+            return Self::inline(value);
         }
-        if core::str::from_utf8(value).is_err() {
-            return Self::from(String::from_utf8_lossy(value).into_owned());
-        }
-        Self::inline(value).unwrap_or_else(|| {
+        core::str::from_utf8(value).ok()?;
+        Some(Self::inline(value).unwrap_or_else(|| {
             Self(Repr::Shared(match owner {
                 Some(owner) => owner.slice_ref(value),
                 None => Bytes::copy_from_slice(value),
             }))
-        })
+        }))
     }
 
     /// `"message"`, the default event type, built at compile time.

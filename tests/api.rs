@@ -343,3 +343,16 @@ fn errors_display_the_limit_size_and_offset() {
     let err: Box<dyn std::error::Error> = Box::new(Error::InvalidUtf8 { offset: 3 });
     assert!(err.to_string().contains("offset 3"));
 }
+
+#[test]
+fn buffered_bytes_are_raw_bytes_even_for_invalid_utf8() {
+    // Six invalid bytes decode to six U+FFFD (18 bytes); the parser must
+    // hold the 6 raw bytes the limit counts, and still dispatch the
+    // replacement characters.
+    let mut parser = Parser::builder().max_line_len(12).max_event_size(6).build();
+    parser.feed(b"data: \xFF\xFF\xFF\xFF\xFF\xFF\n");
+    assert!(parser.next_item().is_none());
+    assert_eq!(parser.buffered_len(), 6);
+    parser.feed(b"\n");
+    assert_eq!(parser.next_event().unwrap().unwrap().data().as_str(), "\u{FFFD}".repeat(6));
+}
