@@ -405,22 +405,25 @@ pub(crate) struct HeapProbe {
     pub(crate) reset_peak: fn(),
 }
 
-/// Heap bytes a parser may use besides what grows with its limits and chunks: its queue, small
-/// `Str` and `Bytes` allocations. The most measured over the `limits` campaign was 240 bytes
-/// (see `fuzz/README.md`); this leaves room for allocator and dependency changes.
+/// Heap bytes a parser may use besides what grows with its limits and chunks: its queue, the
+/// headers of shared buffers, allocator bookkeeping. Over the `limits` campaign the peak never
+/// exceeded the rest of [`heap_bound`] by more than 232 bytes (see `fuzz/README.md`).
 pub(crate) const HEAP_SLACK: usize = 1024;
 
-/// The bound [`check_limits`] enforces on the parser's heap use, in bytes, for limits `line`
-/// and `event` and chunks of `chunk` bytes:
+/// The bound [`check_limits`] enforces on the parser's peak heap use, in bytes, for limits `line`
+/// and `event` and chunks of `chunk` bytes. Nothing in it grows with the length of the stream:
 ///
-/// * `4 * (line + event)`: the carried partial line and the data buffer, each growing by
-///   doubling, plus a value decoded with U+FFFD replacement (at most 3 bytes per raw byte);
-/// * `8 * chunk`: the chunk being parsed plus those still pinned by zero-copy views (the last
-///   event ID, the block's id, event type and first data line, an item in hand), each at most
-///   one chunk, and the reused `feed` buffer;
+/// * `12 * line`: the carried partial line (its buffer grows by doubling) and the values taken
+///   from a line (event type, id buffer, last event ID, a comment or event in hand), each up to
+///   three times its raw length after U+FFFD replacement, one of them briefly twice while it
+///   is reallocated;
+/// * `6 * event`: the data buffer (growing by doubling) and the dispatched data, up to three
+///   times the raw bytes after U+FFFD replacement;
+/// * `8 * chunk`: the chunk being parsed, those still pinned by zero-copy views (the values
+///   above) and the reused `feed` buffer;
 /// * [`HEAP_SLACK`].
 pub(crate) fn heap_bound(line: usize, event: usize, chunk: usize) -> usize {
-    4 * (line + event) + 8 * chunk + HEAP_SLACK
+    12 * line + 6 * event + 8 * chunk + HEAP_SLACK
 }
 
 /// Adversarial streams for `limits`, read from [`Adversary::LEN`] bytes after the [`Options`].

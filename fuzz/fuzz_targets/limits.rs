@@ -6,9 +6,9 @@
 //! Checks, after every pull: `buffered_len() <= max_line_len + max_event_size`, the per-item
 //! invariants of the `parse` target, and that the peak of the live heap bytes since the parser
 //! was built (measured by the counting global allocator below) stays within
-//! `checks::heap_bound`: `4 * (max_line_len + max_event_size) + 8 * chunk + HEAP_SLACK`, which
-//! does not grow with the length of the stream. The stream's closing `data: ok` event must get
-//! through whenever the limits admit it.
+//! `checks::heap_bound`: `12 * max_line_len + 6 * max_event_size + 8 * chunk + 1024` (the
+//! factors and the constant are explained there), which does not grow with the length of the
+//! stream. The stream's closing `data: ok` event must get through whenever the limits admit it.
 #![no_main]
 
 use std::alloc::{GlobalAlloc, Layout, System};
