@@ -21,11 +21,20 @@
 //! * `carry`: the beginning of a line that straddles chunks. A line wholly
 //!   inside one chunk is handed out as a view into that chunk, without a copy;
 //!   only a straddling line is copied, once, into this reused buffer.
+//! * `pending_end`: a small chunk whose only line end is its last byte (what
+//!   byte-by-byte feeding and line-by-line readers produce) goes straight
+//!   into `carry` when fed, terminator noted here; the line is handed out
+//!   from `carry` by the next pull. Nothing is queued or copied twice.
+//!
+//! The parser's fast path reads whole lines straight from the chunk through
+//! [`LineScanner::plain_rest`] and [`LineScanner::consume`], bypassing
+//! [`LineScanner::next_line`] when the scanner has no state to settle.
 //!
 //! # Invariants
 //!
-//! * Never rescan: each byte is looked at by one `memchr2` pass (plus the
-//!   copy into `carry` for straddling lines).
+//! * Never rescan more than once: each byte is looked at by one line-end
+//!   search (plus the copy into `carry` for straddling lines), or by two
+//!   when the parser's fast path looks at a line and declines it.
 //! * Memory is bounded: `carry` never holds more than `max_line_len` bytes.
 //!   A longer line is skipped as it streams in; only its length is counted,
 //!   and it is reported as [`Line::TooLong`] when its terminator arrives.
@@ -40,6 +49,12 @@
 
 use alloc::collections::VecDeque;
 use bytes::{Bytes, BytesMut};
+
+use crate::Str;
+
+/// Lines no longer than this are handed out from the carry without
+/// freezing it: none of their values can need a view.
+const INLINE_CAPACITY: usize = Str::INLINE_CAPACITY;
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
@@ -85,7 +100,13 @@ impl Carry {
             self.buf.clear();
             return;
         }
-        self.buf.extend_from_slice(part);
+        // One byte at a time is what byte-by-byte feeding does: a single
+        // store rather than a call to copy a slice of unknown length.
+        if let [byte] = part {
+            self.buf.extend_from_slice(&[*byte]);
+        } else {
+            self.buf.extend_from_slice(part);
+        }
     }
 
     fn clear(&mut self) {
@@ -112,6 +133,9 @@ pub(crate) struct LineScanner {
     carry_line: Bytes,
     /// `carry` holds the line handed out last; clear it before scanning on.
     carry_used: bool,
+    /// `carry` holds a complete line, absorbed with its terminator (this
+    /// byte, already counted in `offset`), not yet handed out.
+    pending_end: Option<u8>,
     after_cr: bool,
     bom_matched: u8,
     /// Stream offset of `chunk[pos]`.
@@ -131,6 +155,7 @@ impl LineScanner {
             carry: Carry::default(),
             carry_line: Bytes::new(),
             carry_used: false,
+            pending_end: None,
             after_cr: false,
             bom_matched: 0,
             offset: 0,
@@ -140,10 +165,48 @@ impl LineScanner {
     }
 
     /// Queues a chunk without copying it.
+    #[inline]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
+        if let [byte] = *chunk {
+            if self.push_plain_byte(byte) {
+                return;
+            }
+        }
+        self.push_bytes_in_general(chunk);
+    }
+
+    fn push_bytes_in_general(&mut self, chunk: Bytes) {
         if chunk.is_empty() || self.absorb_partial(&chunk) {
             return;
         }
+        self.enqueue(chunk);
+    }
+
+    /// The byte-by-byte fast path: appends `byte` to the partial line if it
+    /// is neither CR nor LF and nothing but appending is to be done (no
+    /// other input pending, no state to settle, room under the limit).
+    /// Returns whether it did.
+    #[inline]
+    fn push_plain_byte(&mut self, byte: u8) -> bool {
+        let plain = byte != b'\n'
+            && byte != b'\r'
+            && self.pos == self.chunk.len()
+            && self.queue.is_empty()
+            && self.pending_end.is_none()
+            && !self.carry_used
+            && !self.after_cr
+            && usize::from(self.bom_matched) == BOM.len()
+            && self.carry.len < self.max_line_len as u64;
+        if plain {
+            self.carry.len += 1;
+            self.carry.buf.extend_from_slice(&[byte]);
+            self.offset += 1;
+        }
+        plain
+    }
+
+    /// Queues a chunk that [`absorb_partial`](Self::absorb_partial) declined.
+    fn enqueue(&mut self, chunk: Bytes) {
         if self.pos == self.chunk.len() && self.queue.is_empty() {
             self.chunk = chunk;
             self.pos = 0;
@@ -154,33 +217,60 @@ impl LineScanner {
 
     /// Queues a copy of a borrowed chunk. The copy goes into a buffer that
     /// is reused once the items made from the previous copy are dropped.
+    #[inline]
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
+        if let [byte] = *chunk {
+            if self.push_plain_byte(byte) {
+                return;
+            }
+        }
+        self.push_slice_in_general(chunk);
+    }
+
+    fn push_slice_in_general(&mut self, chunk: &[u8]) {
         if chunk.is_empty() || self.absorb_partial(chunk) {
             return;
         }
         self.owned.extend_from_slice(chunk);
         let chunk = self.owned.split().freeze();
-        self.push_bytes(chunk);
+        self.enqueue(chunk);
     }
 
-    /// Appends `chunk` straight to the partial line when that is all it can
-    /// be: nothing else is pending and it holds no line end. This is exactly
-    /// what scanning it later would do (it completes no line, so no item is
-    /// produced early), minus the cost of queueing it; it makes small chunks
-    /// cheap. Returns whether `chunk` was absorbed.
+    /// Takes `chunk` straight into the carry when nothing else is pending
+    /// and it holds no line end, or one only as its last byte (then the
+    /// carry holds a complete line, handed out by the next `next_line`).
+    /// This is exactly what scanning it later would do, minus the cost of
+    /// queueing (and, for `feed`, copying) it; it makes small chunks cheap,
+    /// byte-by-byte feeding above all. Returns whether `chunk` was absorbed.
     fn absorb_partial(&mut self, chunk: &[u8]) -> bool {
         let idle = self.pos == self.chunk.len() && self.queue.is_empty();
-        if !idle
-            || self.after_cr
-            || usize::from(self.bom_matched) < BOM.len()
-            || find_line_end(chunk).is_some()
-        {
+        if !idle || self.pending_end.is_some() || usize::from(self.bom_matched) < BOM.len() {
             return false;
         }
+        if self.after_cr {
+            match chunk {
+                // The LF of a CRLF whose CR ended the last line: skip it.
+                [b'\n'] => {
+                    self.after_cr = false;
+                    self.offset += 1;
+                    self.line_start = self.offset;
+                    return true;
+                }
+                [b'\n', ..] => return false,
+                // Anything else starts a line: no LF left to skip.
+                _ => self.after_cr = false,
+            }
+        }
+        let (line, end) = match find_line_end(chunk) {
+            None => (chunk, None),
+            Some(at) if at + 1 == chunk.len() => (&chunk[..at], Some(chunk[at])),
+            Some(_) => return false,
+        };
         if self.carry_used {
             self.clear_carry();
         }
-        self.carry.push(chunk, self.max_line_len);
+        self.carry.push(line, self.max_line_len);
+        self.pending_end = end;
         self.offset += chunk.len() as u64;
         true
     }
@@ -189,6 +279,45 @@ impl LineScanner {
         self.carry.clear();
         self.carry_line = Bytes::new();
         self.carry_used = false;
+    }
+
+    /// Whether there is certainly nothing to scan: no input is pending and
+    /// no line handed out needs clearing. A cheap test for the caller that
+    /// pulls after every small chunk. (`next_line` releases a used-up chunk
+    /// before it returns `None`, so this never holds one alive.)
+    #[inline]
+    pub(crate) fn is_idle(&self) -> bool {
+        self.chunk.is_empty()
+            && self.queue.is_empty()
+            && !self.carry_used
+            && self.pending_end.is_none()
+    }
+
+    /// The unscanned rest of the current chunk and the chunk itself, when
+    /// the scanner sits at the start of a line with nothing carried over, so
+    /// the caller may read whole lines straight from the chunk; see
+    /// [`consume`](Self::consume).
+    #[inline]
+    pub(crate) fn plain_rest(&self) -> Option<(&[u8], &Bytes)> {
+        if self.carry.len != 0
+            || self.carry_used
+            || self.pending_end.is_some()
+            || self.after_cr
+            || usize::from(self.bom_matched) < BOM.len()
+        {
+            return None;
+        }
+        let rest = self.chunk.get(self.pos..)?;
+        Some((rest, &self.chunk))
+    }
+
+    /// Marks the first `n` bytes of [`plain_rest`](Self::plain_rest) as
+    /// scanned. They must end with a line terminator, and a CR may end
+    /// them only if it is not followed by an LF that remains unscanned.
+    #[inline]
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.advance(n);
+        self.line_start = self.offset;
     }
 
     /// Marks the end of the stream after everything queued so far.
@@ -230,6 +359,7 @@ impl LineScanner {
 
     fn start_stream(&mut self) {
         self.clear_carry();
+        self.pending_end = None;
         self.after_cr = false;
         self.bom_matched = 0;
         self.offset = 0;
@@ -240,6 +370,12 @@ impl LineScanner {
     pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
         if self.carry_used {
             self.clear_carry();
+        }
+        if let Some(end) = self.pending_end.take() {
+            self.after_cr = end == b'\r';
+            let offset = core::mem::replace(&mut self.line_start, self.offset);
+            self.carry_used = true;
+            return Some(self.carry.line(&mut self.carry_line, offset));
         }
         loop {
             let Some(rest) = self.chunk.get(self.pos..).filter(|rest| !rest.is_empty()) else {
@@ -308,32 +444,73 @@ impl LineScanner {
             }
             self.carry.push(text, self.max_line_len);
             self.carry_used = true;
-            if self.carry.overflow {
-                return Some(Line::TooLong { size: self.carry.len, offset });
-            }
-            self.carry_line = self.carry.buf.split().freeze();
-            return Some(Line::Text {
-                text: &self.carry_line,
-                owner: Some(&self.carry_line),
-                offset,
-            });
+            return Some(self.carry.line(&mut self.carry_line, offset));
         }
     }
+}
 
+impl Carry {
+    /// Hands out the complete line held here, which starts at `offset`,
+    /// freezing it into `frozen` if its values may need views. (Not a method
+    /// of the scanner so that it borrows only these fields.)
+    fn line<'a>(&'a mut self, frozen: &'a mut Bytes, offset: u64) -> Line<'a> {
+        if self.overflow {
+            return Line::TooLong { size: self.len, offset };
+        }
+        if self.buf.len() <= INLINE_CAPACITY {
+            // Every value of so short a line is stored inline: no view is
+            // needed, so the carry need not be frozen.
+            return Line::Text { text: &self.buf, owner: None, offset };
+        }
+        *frozen = self.buf.split().freeze();
+        Line::Text { text: frozen, owner: Some(frozen), offset }
+    }
+}
+
+impl LineScanner {
     fn advance(&mut self, n: usize) {
         self.pos += n;
         self.offset += n as u64;
     }
 }
 
-/// The first CR or LF. Short haystacks are scanned inline: below a few
-/// dozen bytes the call into memchr costs more than the scan.
-fn find_line_end(haystack: &[u8]) -> Option<usize> {
-    if haystack.len() < 16 {
-        haystack.iter().position(|&b| b == b'\n' || b == b'\r')
-    } else {
-        memchr::memchr2(b'\n', b'\r', haystack)
+/// The first CR or LF.
+///
+/// Most lines of most streams are short, and below a few dozen bytes the
+/// call into memchr costs more than the search: short haystacks are scanned
+/// inline, and the first 16 bytes of a long one are tested a word at a time
+/// before memchr takes over.
+pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
+    let (Some(head), Some(tail)) = (haystack.first_chunk::<16>(), haystack.get(16..)) else {
+        return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
+    };
+    let [low, high] = [&head[..8], &head[8..]].map(|half| {
+        let mut word = [0; 8];
+        word.copy_from_slice(half);
+        u64::from_le_bytes(word)
+    });
+    if let Some(at) = line_end_in_word(low) {
+        return Some(at);
     }
+    if let Some(at) = line_end_in_word(high) {
+        return Some(8 + at);
+    }
+    memchr::memchr2(b'\n', b'\r', tail).map(|at| 16 + at)
+}
+
+/// Index of the first CR or LF among the eight bytes of `word` (read
+/// little-endian), with the classic "has a zero byte" bit trick: a byte of
+/// `x - 0x01…01` has its top bit set where the byte of `x` was zero, or where
+/// a borrow came in from a lower zero byte, so the lowest flagged byte is
+/// always a true match.
+#[inline]
+fn line_end_in_word(word: u64) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero_at = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let found =
+        zero_at(word ^ (ONES * u64::from(b'\n'))) | zero_at(word ^ (ONES * u64::from(b'\r')));
+    (found != 0).then(|| (found.trailing_zeros() / 8) as usize)
 }
 
 #[cfg(test)]
@@ -402,6 +579,43 @@ mod tests {
         assert!(scanner.next_line().is_none());
         scanner.push_slice(b"\n\r");
         assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"", offset: 9, .. })));
+    }
+
+    /// Pushes every chunk before pulling anything (the `scans_to!` cases
+    /// pull after each chunk), so chunks absorbed into the carry with their
+    /// line end and chunks queued behind them meet.
+    fn scan_all_then_pull(chunks: &[&[u8]], max: usize) -> Vec<String> {
+        let mut scanner = LineScanner::new(max);
+        for chunk in chunks {
+            scanner.push_slice(chunk);
+        }
+        let mut out = Vec::new();
+        while let Some(line) = scanner.next_line() {
+            out.push(match line {
+                Line::Text { text, offset, .. } => {
+                    format!("{}@{offset}", String::from_utf8_lossy(text))
+                }
+                Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
+                Line::End => String::from("End"),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn small_chunks_with_line_ends_are_absorbed_in_order() {
+        let cases: [(&[&[u8]], &[&str]); 6] = [
+            (&[b"a", b"b\r", b"\n", b"c\n"], &["ab@0", "c@4"]),
+            (&[b"a\r", b"\n\n"], &["a@0", "@3"]),
+            (&[b"a\r", b"\r"], &["a@0", "@2"]),
+            (&[b"\r", b"\n", b"\n"], &["@0", "@2"]),
+            (&[b"abcd", b"e\n", b"x\n"], &["TooLong(5)@0", "x@6"]),
+            (&[b"ab", b"cd\n", b"e"], &["TooLong(4)@0"]),
+        ];
+        for (chunks, want) in cases {
+            assert_eq!(scan_all_then_pull(chunks, 3), want, "chunks {chunks:?}");
+            assert_eq!(scan(chunks, 3), want, "pulling after each of {chunks:?}");
+        }
     }
 
     #[test]

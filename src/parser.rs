@@ -9,6 +9,18 @@
 //! you pull: each [`Parser::next_item`] call parses exactly as far as the
 //! next item and no further, so finished items are never queued.
 //!
+//! # The fast path
+//!
+//! Most events of most streams are one `data` line (perhaps after an
+//! `event` line) and a blank line. When such an event lies whole in the
+//! chunk being scanned and the block is fresh, [`Parser::next_item`] builds
+//! it straight from the chunk without walking the state machine; in every
+//! other case (a limit to report, invalid UTF-8, a CR whose LF may follow,
+//! any other field) it declines and the general path below runs. Both give
+//! the same result, which the conformance vectors check at every split
+//! point and the `differential` fuzz target checks against the reference
+//! model.
+//!
 //! # Invariants
 //!
 //! * Memory: the scanner's carry holds at most `max_line_len` bytes and the
@@ -27,7 +39,7 @@
 //! `SPEC.md` / the WHATWG "Interpreting an event stream" steps.
 
 use crate::field::{self, Kind, Name};
-use crate::line::{Line, LineScanner};
+use crate::line::{find_line_end, Line, LineScanner};
 use crate::{Error, Event, Item, Str};
 use bytes::{Bytes, BytesMut};
 use core::mem;
@@ -233,6 +245,43 @@ impl Block {
     }
 }
 
+/// A `name:value` line read by the fast path ([`Parser::simple_event`]).
+struct SimpleLine<'a> {
+    /// The value (one leading space removed), running on past its end.
+    value: &'a [u8],
+    value_len: usize,
+    /// Bytes the line takes, terminator included.
+    used: usize,
+}
+
+impl<'a> SimpleLine<'a> {
+    /// The line at the start of `text` if it is field `name` (colon
+    /// included), within the line limit, and ends with an LF or a complete
+    /// CRLF.
+    #[inline]
+    fn read<const N: usize>(text: &'a [u8], name: &[u8; N], max_line_len: usize) -> Option<Self> {
+        // A fixed-size comparison: a few instructions, no loop.
+        let after_name = match text.split_first_chunk::<N>() {
+            Some((head, after_name)) if head == name => after_name,
+            _ => return None,
+        };
+        let at = find_line_end(after_name)?;
+        if name.len() + at > max_line_len {
+            return None;
+        }
+        let terminator = match after_name.get(at..)? {
+            [b'\n', ..] => 1,
+            [b'\r', b'\n', ..] => 2,
+            _ => return None,
+        };
+        let (value, value_len) = match after_name {
+            [b' ', value @ ..] => (value, at - 1),
+            _ => (after_name, at),
+        };
+        Some(Self { value, value_len, used: name.len() + at + terminator })
+    }
+}
+
 /// The incremental, sans-IO event-stream parser.
 ///
 /// Feed it bytes as they arrive, in any chunking, with [`feed`](Self::feed)
@@ -284,6 +333,7 @@ impl Parser {
     /// copy when you already hold [`Bytes`].
     ///
     /// Then call [`next_item`](Self::next_item) until it returns `None`.
+    #[inline]
     pub fn feed(&mut self, chunk: &[u8]) {
         self.lines.push_slice(chunk);
     }
@@ -296,6 +346,7 @@ impl Parser {
     /// them.)
     ///
     /// Then call [`next_item`](Self::next_item) until it returns `None`.
+    #[inline]
     pub fn feed_bytes(&mut self, chunk: Bytes) {
         self.lines.push_bytes(chunk);
     }
@@ -335,7 +386,71 @@ impl Parser {
     /// not valid UTF-8). The offending event is dropped; keep calling, the
     /// stream goes on.
     #[must_use = "items are only produced when pulled; call until it returns None"]
+    #[inline]
     pub fn next_item(&mut self) -> Option<Result<Item, Error>> {
+        // Pulling after every small chunk is common (byte-by-byte feeding
+        // pulls after every byte): answer "nothing yet" without the cost of
+        // a call into the state machine.
+        if self.lines.is_idle() {
+            return None;
+        }
+        self.parse_next_item()
+    }
+
+    /// [`next_item`](Self::next_item) past its idle test: kept out of line
+    /// so that the test is inlined into the caller's loop.
+    #[inline(never)]
+    fn parse_next_item(&mut self) -> Option<Result<Item, Error>> {
+        if let Some(event) = self.simple_event() {
+            return Some(Ok(Item::Event(event)));
+        }
+        self.parse_item()
+    }
+
+    /// The fast path for the commonest events of all: an optional `event`
+    /// line, one `data` line and a blank line, all three lying in the chunk
+    /// being scanned, at the start of a block. Declines (`None`, nothing
+    /// consumed) whenever the general path could do anything else: a limit
+    /// to report, a value that is not valid UTF-8, a CR whose LF (if any)
+    /// has not been fed yet, any other line.
+    #[inline]
+    fn simple_event(&mut self) -> Option<Event> {
+        let block = &self.block;
+        if !matches!(block.data, Data::None)
+            || !block.event_type.is_empty()
+            || block.id_changed
+            || block.discarding
+        {
+            return None;
+        }
+        let max_line_len = self.config.max_line_len;
+        let (rest, chunk) = self.lines.plain_rest()?;
+        let mut used = 0;
+        let mut event_type = Str::MESSAGE;
+        if let Some(line) = SimpleLine::read(rest, b"event:", max_line_len) {
+            if line.value_len > 0 {
+                event_type = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
+            }
+            used = line.used;
+        }
+        let line = SimpleLine::read(rest.get(used..)?, b"data:", max_line_len)?;
+        if line.value_len > self.config.max_event_size {
+            return None;
+        }
+        used += line.used;
+        used += match rest.get(used..)? {
+            [b'\n', ..] => 1,
+            [b'\r', b'\n', ..] => 2,
+            _ => return None,
+        };
+        // Valid UTF-8 (so the whole line is too, for strict mode).
+        let data = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
+        self.lines.consume(used);
+        Some(Event::new(event_type, data, self.last_event_id.clone()))
+    }
+
+    /// The general path: the WHATWG state machine, one line at a time.
+    fn parse_item(&mut self) -> Option<Result<Item, Error>> {
         loop {
             let (text, owner, offset) = match self.lines.next_line()? {
                 Line::Text { text, owner, offset } => (text, owner, offset),
