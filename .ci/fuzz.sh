@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-2}"
 seconds="${1:-${FUZZ_SECONDS:-20}}"
-targets=(parse chunked differential limits)
+targets=(parse chunked differential limits roundtrip adapters)
 
 step() { printf '\n=== %s\n' "$*"; }
 

@@ -2,8 +2,9 @@
 //! (the seed corpus and the minimized campaign corpus) and of `fuzz/regressions/<target>/`
 //! (past crash inputs) goes through that target's check, from the very file the fuzz targets
 //! use (`fuzz/checks.rs`): chunked == whole, parser == reference model, the per-item
-//! invariants, the limits. Only the heap measurement of `limits` is left out: it needs the
-//! fuzz target's counting global allocator.
+//! invariants, the limits, encode-then-parse, the adapters against the plain parser. Only the
+//! heap measurement of `limits` is left out: it needs the fuzz target's counting global
+//! allocator.
 
 #[allow(dead_code, unreachable_pub)]
 #[path = "common/model.rs"]
@@ -99,6 +100,18 @@ fn differential_inputs_replay_clean() {
 #[test]
 fn limits_inputs_replay_clean() {
     replay("limits", |data| checks::check_limits(data, None));
+}
+
+#[test]
+fn roundtrip_inputs_replay_clean() {
+    replay("roundtrip", checks::check_roundtrip);
+}
+
+/// Without the `stream` and `codec` features only `EventReader` is checked (and `roundtrip`
+/// leaves out `SseCodec`); `cargo test --all-features` checks all three.
+#[test]
+fn adapters_inputs_replay_clean() {
+    replay("adapters", checks::check_adapters);
 }
 
 /// The checks do catch what they claim to: a few hand-made inputs that break each one when the
