@@ -297,15 +297,28 @@ impl LineScanner {
     /// the scanner sits at the start of a line with nothing carried over, so
     /// the caller may read whole lines straight from the chunk; see
     /// [`consume`](Self::consume).
+    ///
+    /// A pending "skip the LF after a CR" is settled first, as `next_line`
+    /// would.
     #[inline]
-    pub(crate) fn plain_rest(&self) -> Option<(&[u8], &Bytes)> {
+    pub(crate) fn plain_rest(&mut self) -> Option<(&[u8], &Bytes)> {
         if self.carry.len != 0
             || self.carry_used
             || self.pending_end.is_some()
-            || self.after_cr
             || usize::from(self.bom_matched) < BOM.len()
         {
             return None;
+        }
+        if self.after_cr {
+            match self.chunk.get(self.pos) {
+                Some(b'\n') => {
+                    self.advance(1);
+                    self.line_start = self.offset;
+                }
+                Some(_) => {}
+                None => return None,
+            }
+            self.after_cr = false;
         }
         let rest = self.chunk.get(self.pos..)?;
         Some((rest, &self.chunk))
@@ -478,24 +491,30 @@ impl LineScanner {
 ///
 /// Most lines of most streams are short, and below a few dozen bytes the
 /// call into memchr costs more than the search: short haystacks are scanned
-/// inline, and the first 16 bytes of a long one are tested a word at a time
+/// inline, and the first 32 bytes of a long one are tested a word at a time
 /// before memchr takes over.
 pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
-    let (Some(head), Some(tail)) = (haystack.first_chunk::<16>(), haystack.get(16..)) else {
+    let (Some(head), Some(tail)) = (haystack.first_chunk::<32>(), haystack.get(32..)) else {
         return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
     };
-    let [low, high] = [&head[..8], &head[8..]].map(|half| {
+    let word = |at: usize| {
         let mut word = [0; 8];
-        word.copy_from_slice(half);
+        word.copy_from_slice(&head[at..at + 8]);
         u64::from_le_bytes(word)
-    });
-    if let Some(at) = line_end_in_word(low) {
-        return Some(at);
+    };
+    if let Some(found) = line_end_in_word(word(0)) {
+        return Some(found);
     }
-    if let Some(at) = line_end_in_word(high) {
-        return Some(8 + at);
+    if let Some(found) = line_end_in_word(word(8)) {
+        return Some(8 + found);
     }
-    memchr::memchr2(b'\n', b'\r', tail).map(|at| 16 + at)
+    if let Some(found) = line_end_in_word(word(16)) {
+        return Some(16 + found);
+    }
+    if let Some(found) = line_end_in_word(word(24)) {
+        return Some(24 + found);
+    }
+    memchr::memchr2(b'\n', b'\r', tail).map(|at| 32 + at)
 }
 
 /// Index of the first CR or LF among the eight bytes of `word` (read

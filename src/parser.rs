@@ -40,6 +40,7 @@
 
 use crate::field::{self, Kind, Name};
 use crate::line::{find_line_end, Line, LineScanner};
+use crate::text::is_utf8;
 use crate::{Error, Event, Item, Str};
 use bytes::{Bytes, BytesMut};
 use core::mem;
@@ -449,6 +450,30 @@ impl Parser {
         Some(Event::new(event_type, data, self.last_event_id.clone()))
     }
 
+    /// After a `data` line: appends the `data` lines that follow it in the
+    /// chunk being scanned, each with one test of its name and one search
+    /// for its end. Stops, leaving the line to the general path, at anything
+    /// else: another field, a line not ended by LF or a complete CRLF, a
+    /// limit to report, invalid UTF-8 in strict mode.
+    fn data_run(&mut self) {
+        let max_line_len = self.config.max_line_len;
+        let limit = self.config.max_event_size;
+        while let Some((rest, _)) = self.lines.plain_rest() {
+            let Some(line) = SimpleLine::read(rest, b"data:", max_line_len) else {
+                return;
+            };
+            let (value, used) = (&line.value[..line.value_len], line.used);
+            if self.config.strict_utf8 && !is_utf8(value) {
+                return;
+            }
+            // Data is held already, so no view into the chunk is needed.
+            if self.block.push_data(value, None, limit).is_err() {
+                return;
+            }
+            self.lines.consume(used);
+        }
+    }
+
     /// The general path: the WHATWG state machine, one line at a time.
     fn parse_item(&mut self) -> Option<Result<Item, Error>> {
         loop {
@@ -495,6 +520,7 @@ impl Parser {
                         self.block.discard();
                         return Some(Err(Error::EventTooLarge { limit, size, offset }));
                     }
+                    self.data_run();
                 }
                 Kind::Field { name: Name::Event, value } => {
                     self.block.event_type = Str::decode(value, owner);

@@ -79,7 +79,7 @@ impl Str {
     /// assert!(Str::from_utf8(Bytes::from_static(b"\xff")).is_err());
     /// ```
     pub fn from_utf8(bytes: Bytes) -> Result<Self, Bytes> {
-        if core::str::from_utf8(&bytes).is_err() {
+        if !is_utf8(&bytes) {
             return Err(bytes);
         }
         Ok(Self::inline(&bytes).unwrap_or(Self(Repr::Shared(bytes))))
@@ -113,8 +113,7 @@ impl Str {
     pub(crate) fn decode_valid(value: &[u8], owner: Option<&Bytes>) -> Option<Self> {
         // Checking for ASCII first is several times cheaper than full UTF-8
         // validation, and most values (JSON above all) are ASCII.
-        let valid = is_ascii(value) || core::str::from_utf8(value).is_ok();
-        if !valid {
+        if !is_utf8(value) {
             return None;
         }
         if value.len() <= Self::INLINE_CAPACITY {
@@ -205,6 +204,13 @@ impl Str {
     pub fn is_shared(&self) -> bool {
         matches!(self.0, Repr::Shared(_))
     }
+}
+
+/// Whether `bytes` are valid UTF-8, testing first (and cheaply) whether
+/// they are ASCII.
+#[inline]
+pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
+    is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()
 }
 
 /// Whether `bytes` are all ASCII (and so valid UTF-8). For the lengths of
