@@ -269,7 +269,9 @@ impl LineScanner {
         if self.carry_used {
             self.clear_carry();
         }
-        self.carry.push(line, self.max_line_len);
+        if !line.is_empty() {
+            self.carry.push(line, self.max_line_len);
+        }
         self.pending_end = end;
         self.offset += chunk.len() as u64;
         true

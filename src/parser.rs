@@ -428,13 +428,18 @@ impl Parser {
         let (rest, chunk) = self.lines.plain_rest()?;
         let mut used = 0;
         let mut event_type = Str::MESSAGE;
-        if let Some(line) = SimpleLine::read(rest, b"event:", max_line_len) {
-            if line.value_len > 0 {
-                event_type = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
+        // `data` first: most events have no `event` line.
+        let line = match SimpleLine::read(rest, b"data:", max_line_len) {
+            Some(line) => line,
+            None => {
+                let line = SimpleLine::read(rest, b"event:", max_line_len)?;
+                if line.value_len > 0 {
+                    event_type = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
+                }
+                used = line.used;
+                SimpleLine::read(rest.get(used..)?, b"data:", max_line_len)?
             }
-            used = line.used;
-        }
-        let line = SimpleLine::read(rest.get(used..)?, b"data:", max_line_len)?;
+        };
         if line.value_len > self.config.max_event_size {
             return None;
         }

@@ -129,7 +129,7 @@ impl Str {
     /// `text[..len]` of a line lying in `owner`, where `text` runs on past
     /// the value: a short value is then copied inline with one fixed-size
     /// copy (the bytes past `len` in the inline buffer are never read).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decode_valid_prefix(text: &[u8], len: usize, owner: &Bytes) -> Option<Self> {
         let value = text.get(..len)?;
         if let Some(window) = text.first_chunk::<{ Self::INLINE_CAPACITY }>() {
