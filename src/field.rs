@@ -75,7 +75,7 @@ pub(crate) fn split(line: &[u8]) -> Kind<'_> {
 }
 
 /// "If value starts with a U+0020 SPACE character, remove it from value."
-pub(crate) fn strip_space(value: &[u8]) -> &[u8] {
+fn strip_space(value: &[u8]) -> &[u8] {
     value.strip_prefix(b" ").unwrap_or(value)
 }
 

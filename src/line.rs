@@ -100,19 +100,29 @@ impl Carry {
             self.buf.clear();
             return;
         }
-        // One byte at a time is what byte-by-byte feeding does: a single
-        // store rather than a call to copy a slice of unknown length.
-        if let [byte] = part {
-            self.buf.extend_from_slice(&[*byte]);
-        } else {
-            self.buf.extend_from_slice(part);
-        }
+        self.buf.extend_from_slice(part);
     }
 
     fn clear(&mut self) {
         self.buf.clear();
         self.len = 0;
         self.overflow = false;
+    }
+
+    /// Hands out the complete line held here, which starts at `offset`,
+    /// freezing it into `frozen` if its values may need views. (Not a method
+    /// of the scanner so that it borrows only these fields.)
+    fn line<'a>(&'a mut self, frozen: &'a mut Bytes, offset: u64) -> Line<'a> {
+        if self.overflow {
+            return Line::TooLong { size: self.len, offset };
+        }
+        if self.buf.len() <= INLINE_CAPACITY {
+            // Every value of so short a line is stored inline: no view is
+            // needed, so the carry need not be frozen.
+            return Line::Text { text: &self.buf, owner: None, offset };
+        }
+        *frozen = self.buf.split().freeze();
+        Line::Text { text: frozen, owner: Some(frozen), offset }
     }
 }
 
@@ -184,30 +194,33 @@ impl LineScanner {
 
     /// The byte-by-byte fast path: appends `byte` to the partial line if it
     /// is neither CR nor LF and nothing but appending is to be done (no
-    /// other input pending, no state to settle, room under the limit).
+    /// other input pending, no state to settle).
     /// Returns whether it did.
     #[inline]
     fn push_plain_byte(&mut self, byte: u8) -> bool {
         let plain = byte != b'\n'
             && byte != b'\r'
-            && self.pos == self.chunk.len()
-            && self.queue.is_empty()
+            && self.nothing_queued()
             && self.pending_end.is_none()
             && !self.carry_used
             && !self.after_cr
-            && usize::from(self.bom_matched) == BOM.len()
-            && self.carry.len < self.max_line_len as u64;
+            && usize::from(self.bom_matched) == BOM.len();
         if plain {
-            self.carry.len += 1;
-            self.carry.buf.extend_from_slice(&[byte]);
+            self.carry.push(&[byte], self.max_line_len);
             self.offset += 1;
         }
         plain
     }
 
+    /// The current chunk is scanned to its end and nothing is queued after it.
+    #[inline]
+    fn nothing_queued(&self) -> bool {
+        self.pos == self.chunk.len() && self.queue.is_empty()
+    }
+
     /// Queues a chunk that [`absorb_partial`](Self::absorb_partial) declined.
     fn enqueue(&mut self, chunk: Bytes) {
-        if self.pos == self.chunk.len() && self.queue.is_empty() {
+        if self.nothing_queued() {
             self.chunk = chunk;
             self.pos = 0;
         } else {
@@ -243,8 +256,10 @@ impl LineScanner {
     /// queueing (and, for `feed`, copying) it; it makes small chunks cheap,
     /// byte-by-byte feeding above all. Returns whether `chunk` was absorbed.
     fn absorb_partial(&mut self, chunk: &[u8]) -> bool {
-        let idle = self.pos == self.chunk.len() && self.queue.is_empty();
-        if !idle || self.pending_end.is_some() || usize::from(self.bom_matched) < BOM.len() {
+        if !self.nothing_queued()
+            || self.pending_end.is_some()
+            || usize::from(self.bom_matched) < BOM.len()
+        {
             return false;
         }
         if self.after_cr {
@@ -462,27 +477,7 @@ impl LineScanner {
             return Some(self.carry.line(&mut self.carry_line, offset));
         }
     }
-}
 
-impl Carry {
-    /// Hands out the complete line held here, which starts at `offset`,
-    /// freezing it into `frozen` if its values may need views. (Not a method
-    /// of the scanner so that it borrows only these fields.)
-    fn line<'a>(&'a mut self, frozen: &'a mut Bytes, offset: u64) -> Line<'a> {
-        if self.overflow {
-            return Line::TooLong { size: self.len, offset };
-        }
-        if self.buf.len() <= INLINE_CAPACITY {
-            // Every value of so short a line is stored inline: no view is
-            // needed, so the carry need not be frozen.
-            return Line::Text { text: &self.buf, owner: None, offset };
-        }
-        *frozen = self.buf.split().freeze();
-        Line::Text { text: frozen, owner: Some(frozen), offset }
-    }
-}
-
-impl LineScanner {
     fn advance(&mut self, n: usize) {
         self.pos += n;
         self.offset += n as u64;
@@ -539,20 +534,25 @@ mod tests {
     use super::*;
     use alloc::{format, string::String, vec::Vec};
 
-    /// Scans `chunks` and renders each line, e.g. `"abc@0"`, `"TooLong(5)@3"`.
+    /// Renders a line, e.g. `"abc@0"`, `"TooLong(5)@3"`.
+    fn render(line: Line<'_>) -> String {
+        match line {
+            Line::Text { text, offset, .. } => {
+                format!("{}@{offset}", String::from_utf8_lossy(text))
+            }
+            Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
+            Line::End => String::from("End"),
+        }
+    }
+
+    /// Scans `chunks`, pulling every line after each, and renders the lines.
     fn scan(chunks: &[&[u8]], max: usize) -> Vec<String> {
         let mut scanner = LineScanner::new(max);
         let mut out = Vec::new();
         for chunk in chunks {
             scanner.push_slice(chunk);
             while let Some(line) = scanner.next_line() {
-                out.push(match line {
-                    Line::Text { text, offset, .. } => {
-                        format!("{}@{offset}", String::from_utf8_lossy(text))
-                    }
-                    Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
-                    Line::End => String::from("End"),
-                });
+                out.push(render(line));
             }
         }
         out
@@ -612,13 +612,7 @@ mod tests {
         }
         let mut out = Vec::new();
         while let Some(line) = scanner.next_line() {
-            out.push(match line {
-                Line::Text { text, offset, .. } => {
-                    format!("{}@{offset}", String::from_utf8_lossy(text))
-                }
-                Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
-                Line::End => String::from("End"),
-            });
+            out.push(render(line));
         }
         out
     }

@@ -134,8 +134,8 @@ impl Str {
         let value = text.get(..len)?;
         if let Some(window) = text.first_chunk::<{ Self::INLINE_CAPACITY }>() {
             if len <= Self::INLINE_CAPACITY {
-                if !is_ascii(value) {
-                    core::str::from_utf8(value).ok()?;
+                if !is_utf8(value) {
+                    return None;
                 }
                 // `len <= INLINE_CAPACITY < 256`: the cast cannot truncate.
                 return Some(Self(Repr::Inline { len: len as u8, buf: *window }));
