@@ -207,28 +207,75 @@ impl Str {
 }
 
 /// Whether `bytes` are valid UTF-8, testing first (and cheaply) whether
-/// they are ASCII.
+/// they are ASCII. Only the part from the first block that is not ASCII on
+/// is validated byte by byte: a JSON payload with one `é` near its end is
+/// not scanned twice.
 #[inline]
 pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
-    is_ascii(bytes) || core::str::from_utf8(bytes).is_ok()
+    let ascii = ascii_prefix(bytes);
+    // `ascii` is the start of a block whose predecessors are all ASCII, so
+    // it is a character boundary and the rest validates on its own.
+    ascii == bytes.len() || bytes.get(ascii..).is_some_and(is_utf8_mostly_ascii)
 }
 
-/// Whether `bytes` are all ASCII (and so valid UTF-8). For the lengths of
-/// typical payloads this is several times cheaper than `<[u8]>::is_ascii`:
-/// 64-byte blocks are OR-ed together in a form the compiler turns into a
-/// few vector instructions, and the answer is only read once per block.
+/// Whether `rest` is valid UTF-8: the well-formed byte sequences of the
+/// Unicode Standard (table 3-7), one pattern each, with runs of ASCII
+/// skipped a word at a time. For text that is mostly ASCII with a few
+/// multi-byte characters (JSON with accents, typographic quotes, emoji)
+/// this beats `core::str::from_utf8`, which is built for long non-ASCII
+/// runs. Checked against it exhaustively up to three bytes, and on every
+/// lead byte with the boundary values of the continuation bytes for four.
+fn is_utf8_mostly_ascii(mut rest: &[u8]) -> bool {
+    loop {
+        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
+            if u64::from_le_bytes(*word) & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            rest = tail;
+        }
+        rest = match *rest {
+            [] => return true,
+            [0x00..=0x7F, ref tail @ ..]
+            | [0xC2..=0xDF, 0x80..=0xBF, ref tail @ ..]
+            | [0xE0, 0xA0..=0xBF, 0x80..=0xBF, ref tail @ ..]
+            | [0xE1..=0xEC | 0xEE..=0xEF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
+            | [0xED, 0x80..=0x9F, 0x80..=0xBF, ref tail @ ..]
+            | [0xF0, 0x90..=0xBF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
+            | [0xF1..=0xF3, 0x80..=0xBF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
+            | [0xF4, 0x80..=0x8F, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..] => tail,
+            _ => return false,
+        };
+    }
+}
+
+/// The length of a prefix of `bytes` that is all ASCII: `bytes.len()` when
+/// they all are, else at most the position of the first byte that is not
+/// (the start of the block holding it). For the lengths of typical payloads
+/// this is several times cheaper than `<[u8]>::is_ascii`: 64-byte blocks are
+/// OR-ed together in a form the compiler turns into a few vector
+/// instructions, and the answer is only read once per block.
 #[inline]
-fn is_ascii(bytes: &[u8]) -> bool {
+fn ascii_prefix(bytes: &[u8]) -> usize {
     if bytes.len() < 8 {
-        return bytes.iter().all(|&byte| byte < 0x80);
+        return if bytes.is_ascii() { bytes.len() } else { 0 };
     }
     let mut blocks = bytes.chunks_exact(64);
+    let mut done = 0;
     for block in &mut blocks {
-        if block.iter().fold(0, |acc, &byte| acc | byte) >= 0x80 {
-            return false;
+        // Eight words OR-ed together, then one test of the high bits.
+        let any = block.chunks_exact(8).fold(0, |acc, word| {
+            acc | word.first_chunk().map_or(0, |word| u64::from_le_bytes(*word))
+        });
+        if any & 0x8080_8080_8080_8080 != 0 {
+            return done;
         }
+        done += 64;
     }
-    blocks.remainder().is_ascii()
+    if blocks.remainder().is_ascii() {
+        bytes.len()
+    } else {
+        done
+    }
 }
 
 impl Default for Str {
@@ -358,6 +405,60 @@ impl fmt::Display for Str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    fn agrees_with_std(bytes: &[u8]) {
+        let std = core::str::from_utf8(bytes).is_ok();
+        assert_eq!(is_utf8_mostly_ascii(bytes), std, "{bytes:x?}");
+        assert_eq!(is_utf8(bytes), std, "{bytes:x?}");
+    }
+
+    #[test]
+    fn utf8_check_agrees_with_std_on_every_sequence_of_up_to_three_bytes() {
+        agrees_with_std(b"");
+        for a in 0..=255u8 {
+            agrees_with_std(&[a]);
+            for b in 0..=255u8 {
+                agrees_with_std(&[a, b]);
+                for c in 0..=255u8 {
+                    let three = [a, b, c];
+                    assert_eq!(
+                        is_utf8_mostly_ascii(&three),
+                        core::str::from_utf8(&three).is_ok(),
+                        "{three:x?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn utf8_check_agrees_with_std_on_four_bytes_and_in_context() {
+        // Every lead byte, with each continuation at the edges of every
+        // range the table uses (and a value outside them).
+        let edges = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        for a in 0..=255u8 {
+            for b in edges {
+                for c in edges {
+                    for d in edges {
+                        let four = [a, b, c, d];
+                        agrees_with_std(&four);
+                        // The same after an ASCII run of every alignment
+                        // and length around the word and block sizes, and
+                        // with ASCII after it.
+                        for pad in [1, 7, 8, 9, 63, 64, 65, 70] {
+                            let mut long = vec![b'x'; pad];
+                            long.extend_from_slice(&four);
+                            agrees_with_std(&long);
+                            long.extend_from_slice(b"0123456789");
+                            agrees_with_std(&long);
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn short_values_are_inline_and_long_ones_share_the_owner() {
@@ -388,7 +489,7 @@ mod tests {
         ] {
             assert_eq!(Str::decode(raw, None), want, "{raw:?}");
         }
-        let long_bad = [b'x'; 40].iter().chain(b"\xff").copied().collect::<alloc::vec::Vec<u8>>();
+        let long_bad = [b'x'; 40].iter().chain(b"\xff").copied().collect::<Vec<u8>>();
         assert_eq!(Str::decode(&long_bad, None).len(), 43);
     }
 
