@@ -135,17 +135,23 @@ pub(crate) struct Invariants {
     last_error: Option<u64>,
     /// The reconnection time the parser must report.
     retry: Option<u64>,
+    /// Pull with `next_item_ref` (and copy) instead of `next_item`.
+    pub(crate) borrowed: bool,
 }
 
 impl Invariants {
     /// For a new parser, or (with its current `retry`) one that starts a new stream.
     pub(crate) fn new(options: Options, stream_len: usize, retry: Option<u64>) -> Self {
-        Self { options, stream_len: stream_len as u64, last_error: None, retry }
+        Self { options, stream_len: stream_len as u64, last_error: None, retry, borrowed: false }
     }
 
     /// Pulls one item and checks it and the parser's state.
     pub(crate) fn pull(&mut self, parser: &mut Parser) -> Option<Result<Item, Error>> {
-        let item = parser.next_item();
+        let item = if self.borrowed {
+            parser.next_item_ref().map(|item| item.map(|item| item.to_item()))
+        } else {
+            parser.next_item()
+        };
         if let Some(item) = &item {
             self.check(parser, item);
         }
@@ -244,9 +250,15 @@ impl Invariants {
 
 /// Parses `input` fed whole, checking every item; `finish`es and drains.
 pub(crate) fn run_whole(options: &Options, input: &[u8]) -> Outcome {
+    run_whole_pulling(options, input, false)
+}
+
+/// [`run_whole`], pulling owned items or (`borrowed`) lent ones.
+pub(crate) fn run_whole_pulling(options: &Options, input: &[u8], borrowed: bool) -> Outcome {
     let whole = Bytes::copy_from_slice(input);
     let mut parser = options.parser();
     let mut invariants = Invariants::new(*options, input.len(), None);
+    invariants.borrowed = borrowed;
     let mut items = Vec::new();
     push(&mut parser, &whole, 0..input.len(), options.feed_bytes);
     invariants.drain(&mut parser, &mut items);
@@ -292,7 +304,8 @@ pub(crate) fn check_parse(data: &[u8]) {
 ///
 /// * byte 0, mode: bits 0-1 the push path (0 `feed`, 1 `feed_bytes`, 2 and 3 alternating,
 ///   starting with `feed` or `feed_bytes`); bits 2-3 when to pull (0 everything after every
-///   chunk, 1 one item per chunk, 2 and 3 nothing until the end);
+///   chunk, 1 one item per chunk, 2 and 3 nothing until the end); bit 4 pull borrowed items
+///   (`next_item_ref`, copied) instead of owned ones;
 /// * bytes 1-4: chunk sizes, used in turn (0 is an empty chunk; all four 0 means byte by byte).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Plan {
@@ -333,6 +346,7 @@ pub(crate) fn run_chunked(options: &Options, plan: &Plan, input: &[u8]) -> Outco
     let whole = Bytes::copy_from_slice(input);
     let mut parser = options.parser();
     let mut invariants = Invariants::new(*options, input.len(), None);
+    invariants.borrowed = plan.mode & 16 != 0;
     let mut items = Vec::new();
     let (mut start, mut chunk) = (0, 0);
     while start < input.len() {
@@ -386,12 +400,15 @@ pub(crate) fn run_model(options: &Options, input: &[u8]) -> Outcome {
 }
 
 /// Target `differential`: the parser and the reference model (`tests/common/model.rs`) agree
-/// on every item, the last event ID and the retry, under the same limits and options.
+/// on every item, the last event ID and the retry, under the same limits and options, whether
+/// the items are pulled owned (`next_item`) or lent (`next_item_ref`).
 pub(crate) fn check_differential(data: &[u8]) {
     let (options, input) = Options::split(data);
-    let parser = run_whole(&options, input);
     let model = run_model(&options, input);
+    let parser = run_whole(&options, input);
     assert_eq!(parser, model, "parser (left) and model (right) differ");
+    let borrowed = run_whole_pulling(&options, input, true);
+    assert_eq!(borrowed, model, "parser pulling lent items (left) and model (right) differ");
 }
 
 /// Reads the live heap bytes of the process (a counting global allocator; fuzz targets only).

@@ -1,6 +1,7 @@
 //! What the parser hands out: [`Item`]s, most of them [`Event`]s.
 
 use crate::Str;
+use core::fmt;
 
 /// One dispatched event: what a browser's `EventSource` turns into a
 /// `MessageEvent`.
@@ -69,4 +70,136 @@ pub enum Item {
     /// keep-alives byte for byte). Only reported when the parser was built
     /// with [`emit_comments(true)`](crate::ParserBuilder::emit_comments).
     Comment(Str),
+}
+
+/// A borrowed [`Event`], valid until the next call on the parser.
+///
+/// [`Parser::next_event_ref`](crate::Parser::next_event_ref) hands these
+/// out for a caller that inspects, filters or forwards each event and need
+/// not keep it: an event read straight from a fed chunk touches no
+/// reference count and allocates nothing. [`to_event`](Self::to_event)
+/// makes an owned copy.
+///
+/// Like a [`Str`], the fields were checked to be UTF-8 (or decoded with
+/// replacement) when the event was parsed, and the crate forbids `unsafe`:
+/// the `&str` accessors check them again, the `_bytes` ones do not (what
+/// `serde_json::from_slice` or a proxy's write wants).
+///
+/// ```
+/// let mut parser = ssekit::Parser::new();
+/// parser.feed(b"event: delta\ndata: {\"text\":\"Hi\"}\n\n");
+/// let event = parser.next_event_ref().unwrap().unwrap();
+/// assert_eq!(event.event_type(), "delta");
+/// assert_eq!(event.data(), "{\"text\":\"Hi\"}");
+/// assert_eq!(event.data_bytes(), b"{\"text\":\"Hi\"}");
+/// assert_eq!(event.id(), "");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventRef<'a> {
+    event_type: &'a [u8],
+    data: &'a [u8],
+    id: &'a [u8],
+}
+
+/// The text of bytes known to be UTF-8 (the fallback is unreachable).
+fn text(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}
+
+impl<'a> EventRef<'a> {
+    /// Fields that are valid UTF-8.
+    pub(crate) fn new(event_type: &'a [u8], data: &'a [u8], id: &'a [u8]) -> Self {
+        Self { event_type, data, id }
+    }
+
+    /// The event type, as [`Event::event_type`]: never empty.
+    pub fn event_type(&self) -> &'a str {
+        text(self.event_type)
+    }
+
+    /// The data, as [`Event::data`].
+    pub fn data(&self) -> &'a str {
+        text(self.data)
+    }
+
+    /// The last event ID string at the time of dispatch, as [`Event::id`].
+    pub fn id(&self) -> &'a str {
+        text(self.id)
+    }
+
+    /// The UTF-8 bytes of [`event_type`](Self::event_type), unchecked.
+    pub fn event_type_bytes(&self) -> &'a [u8] {
+        self.event_type
+    }
+
+    /// The UTF-8 bytes of [`data`](Self::data), unchecked.
+    pub fn data_bytes(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// The UTF-8 bytes of [`id`](Self::id), unchecked.
+    pub fn id_bytes(&self) -> &'a [u8] {
+        self.id
+    }
+
+    /// An owned copy (short fields inline, long ones in a new allocation).
+    pub fn to_event(&self) -> Event {
+        Event::new(self.event_type(), self.data(), self.id())
+    }
+}
+
+impl fmt::Debug for EventRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventRef")
+            .field("event_type", &self.event_type())
+            .field("data", &self.data())
+            .field("id", &self.id())
+            .finish()
+    }
+}
+
+impl<'a> From<&'a Event> for EventRef<'a> {
+    fn from(event: &'a Event) -> Self {
+        Self::new(event.event_type().as_bytes(), event.data().as_bytes(), event.id().as_bytes())
+    }
+}
+
+impl PartialEq<Event> for EventRef<'_> {
+    fn eq(&self, other: &Event) -> bool {
+        *self == EventRef::from(other)
+    }
+}
+
+/// A borrowed [`Item`], valid until the next call on the parser: what
+/// [`Parser::next_item_ref`](crate::Parser::next_item_ref) returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ItemRef<'a> {
+    /// An event was dispatched, as [`Item::Event`].
+    Event(EventRef<'a>),
+    /// A valid `retry` field, as [`Item::Retry`].
+    Retry(u64),
+    /// A comment line, as [`Item::Comment`].
+    Comment(&'a str),
+}
+
+impl<'a> From<&'a Item> for ItemRef<'a> {
+    fn from(item: &'a Item) -> Self {
+        match item {
+            Item::Event(event) => Self::Event(event.into()),
+            Item::Retry(ms) => Self::Retry(*ms),
+            Item::Comment(text) => Self::Comment(text.as_str()),
+        }
+    }
+}
+
+impl ItemRef<'_> {
+    /// An owned copy.
+    pub fn to_item(&self) -> Item {
+        match *self {
+            Self::Event(event) => Item::Event(event.to_event()),
+            Self::Retry(ms) => Item::Retry(ms),
+            Self::Comment(text) => Item::Comment(Str::new(text)),
+        }
+    }
 }

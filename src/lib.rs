@@ -174,7 +174,7 @@ pub mod stream;
 
 pub use crate::encode::{EncodeError, Encoder};
 pub use crate::error::Error;
-pub use crate::event::{Event, Item};
+pub use crate::event::{Event, EventRef, Item, ItemRef};
 pub use crate::parser::{
     Items, Parser, ParserBuilder, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_LINE_LEN,
 };

@@ -350,6 +350,23 @@ impl LineScanner {
         self.line_start = self.offset;
     }
 
+    /// [`consume`](Self::consume), returning the bytes consumed: they stay
+    /// in the current chunk, which is only released by the next scan.
+    #[inline]
+    pub(crate) fn consume_plain(&mut self, n: usize) -> &[u8] {
+        let start = self.pos;
+        self.consume(n);
+        self.chunk.get(start..self.pos).unwrap_or_default()
+    }
+
+    /// The unscanned rest of the current chunk and the chunk, with no state
+    /// settled: for reading again what [`plain_rest`](Self::plain_rest)
+    /// returned.
+    #[inline]
+    pub(crate) fn current_rest(&self) -> (&[u8], &Bytes) {
+        (self.chunk.get(self.pos..).unwrap_or_default(), &self.chunk)
+    }
+
     /// Marks the end of the stream after everything queued so far.
     pub(crate) fn push_end(&mut self) {
         self.queue.push_back(Input::End);

@@ -41,7 +41,7 @@
 use crate::field::{self, Kind, Name};
 use crate::line::{find_line_end, Line, LineScanner};
 use crate::text::is_utf8;
-use crate::{Error, Event, Item, Str};
+use crate::{Error, Event, EventRef, Item, ItemRef, Str};
 use bytes::{Bytes, BytesMut};
 use core::mem;
 
@@ -133,6 +133,7 @@ impl ParserBuilder {
             block: Block::default(),
             last_event_id: Str::EMPTY,
             retry: None,
+            held: None,
         }
     }
 }
@@ -246,28 +247,29 @@ impl Block {
     }
 }
 
-/// A `name:value` line read by the fast path ([`Parser::simple_event`]).
-struct SimpleLine<'a> {
-    /// The value (one leading space removed), running on past its end.
-    value: &'a [u8],
+/// A `name:value` line read by the fast path ([`Parser::simple_scan`]).
+struct SimpleLine {
+    /// Where the value starts (one leading space removed), from the start
+    /// of the line.
+    value_start: usize,
     value_len: usize,
     /// Bytes the line takes, terminator included.
     used: usize,
 }
 
-impl<'a> SimpleLine<'a> {
+impl SimpleLine {
     /// The line at the start of `text` if it is field `name` (colon
     /// included), within the line limit, and ends with an LF or a complete
     /// CRLF.
     #[inline]
-    fn read<const N: usize>(text: &'a [u8], name: &[u8; N], max_line_len: usize) -> Option<Self> {
+    fn read<const N: usize>(text: &[u8], name: &[u8; N], max_line_len: usize) -> Option<Self> {
         // A fixed-size comparison: a few instructions, no loop.
         let after_name = match text.split_first_chunk::<N>() {
             Some((head, after_name)) if head == name => after_name,
             _ => return None,
         };
         let at = find_line_end(after_name)?;
-        if name.len() + at > max_line_len {
+        if N + at > max_line_len {
             return None;
         }
         let terminator = match after_name.get(at..)? {
@@ -275,11 +277,34 @@ impl<'a> SimpleLine<'a> {
             [b'\r', b'\n', ..] => 2,
             _ => return None,
         };
-        let (value, value_len) = match after_name {
-            [b' ', value @ ..] => (value, at - 1),
-            _ => (after_name, at),
+        // A space is neither CR nor LF, so `at >= 1` when there is one.
+        let (value_start, value_len) = match after_name {
+            [b' ', ..] => (N + 1, at - 1),
+            _ => (N, at),
         };
-        Some(Self { value, value_len, used: name.len() + at + terminator })
+        Some(Self { value_start, value_len, used: N + at + terminator })
+    }
+}
+
+/// What [`Parser::simple_scan`] found: an event the fast path can build.
+/// Positions are from the start of [`LineScanner::plain_rest`].
+struct Scan {
+    /// Start and length of a non-empty `event` value.
+    event_type: Option<(usize, usize)>,
+    /// Start and length of the `data` value.
+    data: (usize, usize),
+    /// Bytes the event takes, blank line included.
+    used: usize,
+}
+
+impl Scan {
+    /// The `event` value (if any) and the `data` value in `text`, which
+    /// starts where the scan did.
+    fn values<'a>(&self, text: &'a [u8]) -> (Option<&'a [u8]>, &'a [u8]) {
+        let value = |(start, len): (usize, usize)| {
+            text.get(start..).and_then(|v| v.get(..len)).unwrap_or_default()
+        };
+        (self.event_type.map(value), value(self.data))
     }
 }
 
@@ -308,6 +333,9 @@ pub struct Parser {
     block: Block,
     last_event_id: Str,
     retry: Option<u64>,
+    /// The item [`next_item_ref`](Parser::next_item_ref) lent out last, when
+    /// the general path built it; dropped at the next call.
+    held: Option<Item>,
 }
 
 impl Default for Parser {
@@ -412,10 +440,10 @@ impl Parser {
     /// line, one `data` line and a blank line, all three lying in the chunk
     /// being scanned, at the start of a block. Declines (`None`, nothing
     /// consumed) whenever the general path could do anything else: a limit
-    /// to report, a value that is not valid UTF-8, a CR whose LF (if any)
-    /// has not been fed yet, any other line.
+    /// to report, a CR whose LF (if any) has not been fed yet, any other
+    /// line. Does not look at UTF-8: the callers do.
     #[inline]
-    fn simple_event(&mut self) -> Option<Event> {
+    fn simple_scan(&mut self) -> Option<Scan> {
         let block = &self.block;
         if !matches!(block.data, Data::None)
             || !block.event_type.is_empty()
@@ -425,16 +453,16 @@ impl Parser {
             return None;
         }
         let max_line_len = self.config.max_line_len;
-        let (rest, chunk) = self.lines.plain_rest()?;
+        let (rest, _) = self.lines.plain_rest()?;
         let mut used = 0;
-        let mut event_type = Str::MESSAGE;
+        let mut event_type = None;
         // `data` first: most events have no `event` line.
         let line = match SimpleLine::read(rest, b"data:", max_line_len) {
             Some(line) => line,
             None => {
                 let line = SimpleLine::read(rest, b"event:", max_line_len)?;
                 if line.value_len > 0 {
-                    event_type = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
+                    event_type = Some((line.value_start, line.value_len));
                 }
                 used = line.used;
                 SimpleLine::read(rest.get(used..)?, b"data:", max_line_len)?
@@ -443,16 +471,131 @@ impl Parser {
         if line.value_len > self.config.max_event_size {
             return None;
         }
+        let data = (used + line.value_start, line.value_len);
         used += line.used;
         used += match rest.get(used..)? {
             [b'\n', ..] => 1,
             [b'\r', b'\n', ..] => 2,
             _ => return None,
         };
-        // Valid UTF-8 (so the whole line is too, for strict mode).
-        let data = Str::decode_valid_prefix(line.value, line.value_len, chunk)?;
-        self.lines.consume(used);
+        Some(Scan { event_type, data, used })
+    }
+
+    /// The fast path of [`next_item`](Self::next_item): the event
+    /// [`simple_scan`](Self::simple_scan) found, if its values are valid
+    /// UTF-8 (so the whole lines are too, for strict mode); else `None`,
+    /// nothing consumed.
+    #[inline]
+    fn simple_event(&mut self) -> Option<Event> {
+        let scan = self.simple_scan()?;
+        let (rest, chunk) = self.lines.current_rest();
+        let event_type = match scan.event_type {
+            Some((start, len)) => Str::decode_valid_prefix(rest.get(start..)?, len, chunk)?,
+            None => Str::MESSAGE,
+        };
+        let (start, len) = scan.data;
+        let data = Str::decode_valid_prefix(rest.get(start..)?, len, chunk)?;
+        self.lines.consume(scan.used);
         Some(Event::new(event_type, data, self.last_event_id.clone()))
+    }
+
+    /// Like [`next_item`](Self::next_item), but lends the item instead of
+    /// handing it over: valid until the next call on the parser.
+    ///
+    /// For a caller that looks at each event and lets it go (a proxy that
+    /// filters or forwards, a client that parses the JSON in place), this is
+    /// the fastest way through a stream: an event read straight from the
+    /// chunk touches no reference count and allocates nothing, and its
+    /// fields are `&str`s checked once. Use [`next_item`](Self::next_item)
+    /// to keep items, or [`ItemRef::to_item`] to keep one.
+    ///
+    /// ```
+    /// use ssekit::{ItemRef, Parser};
+    ///
+    /// let mut parser = Parser::new();
+    /// parser.feed(b"data: 1\n\n: keep-alive\nretry: 500\ndata: 2\n\n");
+    /// let mut sum = 0;
+    /// while let Some(item) = parser.next_item_ref() {
+    ///     if let Ok(ItemRef::Event(event)) = item {
+    ///         sum += event.data().parse::<u32>().unwrap();
+    ///     }
+    /// }
+    /// assert_eq!(sum, 3);
+    /// assert_eq!(parser.retry(), Some(500));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`next_item`](Self::next_item).
+    #[must_use = "items are only produced when pulled; call until it returns None"]
+    #[inline]
+    pub fn next_item_ref(&mut self) -> Option<Result<ItemRef<'_>, Error>> {
+        if self.lines.is_idle() {
+            self.held = None;
+            return None;
+        }
+        self.parse_next_item_ref(false)
+    }
+
+    /// [`next_item_ref`](Self::next_item_ref) past its idle test; with
+    /// `events_only`, retry and comment items are skipped.
+    #[inline(never)]
+    fn parse_next_item_ref(&mut self, events_only: bool) -> Option<Result<ItemRef<'_>, Error>> {
+        self.held = None;
+        loop {
+            // Strict mode must see invalid UTF-8 before anything is
+            // consumed, which the borrowing fast path does not do.
+            if !self.config.strict_utf8 {
+                if let Some(scan) = self.simple_scan() {
+                    return Some(Ok(ItemRef::Event(self.lend_simple_event(&scan))));
+                }
+            }
+            match self.parse_item()? {
+                Ok(Item::Retry(_) | Item::Comment(_)) if events_only => {}
+                Ok(item) => return Some(Ok(ItemRef::from(&*self.held.insert(item)))),
+                Err(err) => return Some(Err(err)),
+            }
+        }
+    }
+
+    /// Consumes the event [`simple_scan`](Self::simple_scan) found and lends
+    /// it straight from the chunk. Values that are not valid UTF-8 are
+    /// decoded with replacement into `held` instead.
+    fn lend_simple_event(&mut self, scan: &Scan) -> EventRef<'_> {
+        let Self { lines, held, last_event_id, .. } = self;
+        let (event_type, data) = scan.values(lines.consume_plain(scan.used));
+        let id = last_event_id.as_bytes();
+        let event_type_ok = event_type.is_none_or(is_utf8);
+        if event_type_ok && is_utf8(data) {
+            return EventRef::new(event_type.unwrap_or(b"message"), data, id);
+        }
+        let event_type = event_type.map_or(Str::MESSAGE, |value| Str::decode(value, None));
+        let event = Event::new(event_type, Str::decode(data, None), last_event_id.clone());
+        match held.insert(Item::Event(event)) {
+            Item::Event(event) => EventRef::from(&*event),
+            // Just inserted as an event.
+            _ => EventRef::new(b"message", b"", id),
+        }
+    }
+
+    /// Like [`next_event`](Self::next_event), but lends the event: see
+    /// [`next_item_ref`](Self::next_item_ref).
+    ///
+    /// # Errors
+    ///
+    /// As for [`next_item`](Self::next_item).
+    #[must_use = "events are only produced when pulled; call until it returns None"]
+    pub fn next_event_ref(&mut self) -> Option<Result<EventRef<'_>, Error>> {
+        if self.lines.is_idle() {
+            self.held = None;
+            return None;
+        }
+        match self.parse_next_item_ref(true)? {
+            Ok(ItemRef::Event(event)) => Some(Ok(event)),
+            // Only events are returned with `events_only`.
+            Ok(_) => None,
+            Err(err) => Some(Err(err)),
+        }
     }
 
     /// After a `data` line: appends the `data` lines that follow it in the
@@ -467,7 +610,10 @@ impl Parser {
             let Some(line) = SimpleLine::read(rest, b"data:", max_line_len) else {
                 return;
             };
-            let (value, used) = (&line.value[..line.value_len], line.used);
+            let value = rest.get(line.value_start..).and_then(|v| v.get(..line.value_len));
+            let (Some(value), used) = (value, line.used) else {
+                return;
+            };
             if self.config.strict_utf8 && !is_utf8(value) {
                 return;
             }

@@ -151,3 +151,59 @@ fn lines_straddling_chunks_reuse_the_carry_buffer() {
     assert!(events > 300);
     assert_eq!(allocs, 0, "{allocs} allocations for {events} events");
 }
+
+/// Pulls every event lent by `next_event_ref`, touching its fields.
+fn drain_ref(parser: &mut Parser) -> usize {
+    let mut events = 0;
+    while let Some(event) = parser.next_event_ref() {
+        let event = event.expect("no limits are hit");
+        assert!(!event.event_type().is_empty());
+        std::hint::black_box((event.data_bytes().len(), event.id_bytes().len()));
+        events += 1;
+    }
+    events
+}
+
+#[test]
+fn borrowed_events_allocate_nothing_on_either_push_path() {
+    let long = format!("event: delta\ndata: {}\n\n", "z".repeat(300));
+    let multi = format!("id: 7\ndata: {}\ndata: {}\n\n", "a".repeat(100), "b".repeat(100));
+    for event in [&b"data: x\n\n"[..], long.as_bytes(), multi.as_bytes(), b"data: crlf\r\n\r\n"] {
+        let label = String::from_utf8_lossy(event);
+        let input = event.repeat(50);
+        // Through `feed(&[u8])`.
+        let mut parser = Parser::new();
+        for _ in 0..4 {
+            parser.feed(&input);
+            drain_ref(&mut parser);
+        }
+        let (events, allocs) = allocations(|| {
+            (0..100)
+                .map(|_| {
+                    parser.feed(&input);
+                    drain_ref(&mut parser)
+                })
+                .sum::<usize>()
+        });
+        assert_eq!(events, 5_000, "{label:?}");
+        assert_eq!(allocs, 0, "{label:?} fed as slices: {allocs} allocations");
+        // Through `feed_bytes(Bytes)`, chunks made as a network stack does.
+        let mut parser = Parser::new();
+        for chunk in chunks(event, 50, 4) {
+            parser.feed_bytes(chunk);
+            drain_ref(&mut parser);
+        }
+        let measured = chunks(event, 50, 100);
+        let (events, allocs) = allocations(|| {
+            measured
+                .into_iter()
+                .map(|chunk| {
+                    parser.feed_bytes(chunk);
+                    drain_ref(&mut parser)
+                })
+                .sum::<usize>()
+        });
+        assert_eq!(events, 5_000, "{label:?}");
+        assert_eq!(allocs, 0, "{label:?} fed as Bytes: {allocs} allocations");
+    }
+}

@@ -356,3 +356,57 @@ fn buffered_bytes_are_raw_bytes_even_for_invalid_utf8() {
     parser.feed(b"\n");
     assert_eq!(parser.next_event().unwrap().unwrap().data().as_str(), "\u{FFFD}".repeat(6));
 }
+
+/// The same as `run_with`, pulling lent items and keeping copies.
+fn run_borrowed(builder: &ParserBuilder, chunks: &[&[u8]]) -> Outcome {
+    let mut parser = builder.build();
+    let mut items = Vec::new();
+    let mut pull = |parser: &mut Parser| {
+        while let Some(item) = parser.next_item_ref() {
+            items.push(item.map(|item| item.to_item()));
+        }
+    };
+    for chunk in chunks {
+        parser.feed_bytes(Bytes::copy_from_slice(chunk));
+        pull(&mut parser);
+    }
+    parser.finish();
+    pull(&mut parser);
+    Outcome { items, last_event_id: parser.last_event_id().to_string(), retry: parser.retry() }
+}
+
+#[test]
+fn borrowed_items_are_the_owned_items() {
+    let input: &[u8] =
+        b"\xEF\xBB\xBFretry: 250\n: ping\nevent: a\ndata: 1\n\nid: 9\ndata: x\ndata: y\n\n\
+        data: bad \xFF byte\n\nevent: \xC3\x28\ndata: z\r\n\r\nevent: t\ndata:\n\n";
+    let mut builder = ParserBuilder::new();
+    builder.emit_comments(true);
+    let owned = run(&builder, &[input]);
+    assert_eq!(owned.items.len(), 7, "{owned:?}");
+    assert_eq!(run_borrowed(&builder, &[input]), owned);
+    let bytes: Vec<&[u8]> = input.chunks(1).collect();
+    assert_eq!(run_borrowed(&builder, &bytes), owned);
+    builder.max_line_len(6).strict_utf8(true);
+    assert_eq!(run_borrowed(&builder, &[input]), run(&builder, &[input]));
+}
+
+#[test]
+fn a_borrowed_event_reads_like_the_owned_one() {
+    let mut parser = Parser::new();
+    parser.feed(b"id: 4\nretry: 10\n: hi\nevent: e\ndata: caf\xC3\xA9\n\ndata: \xFF\n\n");
+    let event = parser.next_event_ref().unwrap().unwrap();
+    assert_eq!((event.event_type(), event.data(), event.id()), ("e", "café", "4"));
+    assert_eq!(event.data_bytes(), "café".as_bytes());
+    assert_eq!(event, Event::new("e", "café", "4"));
+    assert_eq!(event.to_event(), Event::new("e", "café", "4"));
+    assert_eq!(format!("{event:?}"), r#"EventRef { event_type: "e", data: "café", id: "4" }"#);
+    // The retry before it was skipped, but kept.
+    assert_eq!(parser.retry(), Some(10));
+    // Invalid UTF-8 read straight from the chunk is replaced, as for owned events.
+    let event = parser.next_event_ref().unwrap().unwrap();
+    assert_eq!((event.event_type(), event.data()), ("message", "\u{FFFD}"));
+    assert!(parser.next_event_ref().is_none());
+    parser.feed(b"data: more\n\n");
+    assert_eq!(parser.next_event_ref().unwrap().unwrap().data(), "more");
+}

@@ -162,13 +162,20 @@ fn to_model(item: Result<Item, Error>) -> ModelItem {
     }
 }
 
-/// Runs the parser; checks the memory bound after every pull.
-fn run(o: &Options, chunks: &[&[u8]], as_bytes: bool) -> model::ModelOutput {
+/// Runs the parser, pulling owned items or (`borrowed`) lent ones; checks
+/// the memory bound after every pull.
+fn run(o: &Options, chunks: &[&[u8]], as_bytes: bool, borrowed: bool) -> model::ModelOutput {
     let mut parser = builder(o).build();
     let mut items = Vec::new();
     let bound = o.max_line_len.saturating_add(o.max_event_size);
     let mut pull = |parser: &mut Parser| {
-        while let Some(item) = parser.next_item() {
+        loop {
+            let item = if borrowed {
+                parser.next_item_ref().map(|item| item.map(|item| item.to_item()))
+            } else {
+                parser.next_item()
+            };
+            let Some(item) = item else { break };
             assert!(parser.buffered_len() <= bound, "buffered {} > {bound}", parser.buffered_len());
             items.push(to_model(item));
         }
@@ -194,33 +201,34 @@ fn run(o: &Options, chunks: &[&[u8]], as_bytes: bool) -> model::ModelOutput {
 proptest! {
     /// The parser, fed in arbitrary chunks, equals the model on the whole input.
     #[test]
-    fn parser_equals_model(input in stream(), cuts in cuts(), as_bytes in any::<bool>()) {
+    fn parser_equals_model(input in stream(), cuts in cuts(), as_bytes in any::<bool>(), borrowed in any::<bool>()) {
         let o = Options { max_line_len: usize::MAX, max_event_size: usize::MAX, comments: true, strict_utf8: false };
         let want = model::run(&input, &model_config(&o));
-        prop_assert_eq!(run(&o, &chunk(&input, &cuts), as_bytes), want);
+        prop_assert_eq!(run(&o, &chunk(&input, &cuts), as_bytes, borrowed), want);
     }
 
     /// With limits and options too: item for item, errors included, so after
     /// a limit error the following items are exactly the model's.
     #[test]
-    fn parser_equals_model_with_limits_and_options(input in stream(), cuts in cuts(), o in options()) {
+    fn parser_equals_model_with_limits_and_options(input in stream(), cuts in cuts(), o in options(), borrowed in any::<bool>()) {
         let want = model::run(&input, &model_config(&o));
-        prop_assert_eq!(run(&o, &chunk(&input, &cuts), false), want);
+        prop_assert_eq!(run(&o, &chunk(&input, &cuts), false, borrowed), want);
     }
 
     /// Any chunking gives the same output as one chunk, on both push paths.
     #[test]
     fn chunking_never_changes_the_output(input in stream(), a in cuts(), b in cuts(), o in options()) {
-        let whole = run(&o, &[&input], false);
-        prop_assert_eq!(&run(&o, &chunk(&input, &a), false), &whole);
-        prop_assert_eq!(&run(&o, &chunk(&input, &b), true), &whole);
+        let whole = run(&o, &[&input], false, false);
+        prop_assert_eq!(&run(&o, &chunk(&input, &a), false, false), &whole);
+        prop_assert_eq!(&run(&o, &chunk(&input, &b), true, false), &whole);
+        prop_assert_eq!(&run(&o, &chunk(&input, &a), true, true), &whole);
     }
 
     /// Arbitrary bytes (not only the alphabet) never panic, and match the model.
     #[test]
-    fn arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..400), cuts in cuts(), o in options()) {
+    fn arbitrary_bytes(input in prop::collection::vec(any::<u8>(), 0..400), cuts in cuts(), o in options(), borrowed in any::<bool>()) {
         let want = model::run(&input, &model_config(&o));
-        prop_assert_eq!(run(&o, &chunk(&input, &cuts), true), want);
+        prop_assert_eq!(run(&o, &chunk(&input, &cuts), true, borrowed), want);
     }
 
     /// After an event dropped for a limit, the rest of the stream yields the
@@ -245,7 +253,7 @@ proptest! {
         }
         input.extend_from_slice(&rest);
         let o = Options { max_line_len: limit, max_event_size: usize::MAX, comments: false, strict_utf8: false };
-        let got = run(&o, &chunk(&input, &cuts), false);
+        let got = run(&o, &chunk(&input, &cuts), false, false);
         let errors = got.items.iter().filter(|i| matches!(i, ModelItem::LineTooLong { .. })).count();
         prop_assert_eq!(errors, 1);
         let events_after: Vec<_> = got.items.iter()

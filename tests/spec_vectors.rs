@@ -3,14 +3,16 @@
 //!
 //! Strategies per vector: whole; every single split point; byte by byte;
 //! every pair of split points (inputs up to `PAIR_LIMIT` bytes); seeded
-//! random splits. Each runs through `feed(&[u8])` and `feed_bytes(Bytes)`.
+//! random splits. Each runs through `feed(&[u8])` and `feed_bytes(Bytes)`,
+//! and each of those pulling owned items (`next_item`) and borrowed ones
+//! (`next_item_ref`).
 //! A failure names the file, the vector and the split.
 
 mod common;
 
 use bytes::Bytes;
 use common::vectors::{load_all, Vector};
-use ssekit::{Item, Parser, ParserBuilder};
+use ssekit::{Item, ItemRef, Parser, ParserBuilder};
 
 /// Inputs up to this length also run under every pair of split points.
 const PAIR_LIMIT: usize = 96;
@@ -28,12 +30,29 @@ struct Observed {
 enum Path {
     Slice,
     Bytes,
+    SliceRef,
+    BytesRef,
 }
 
 fn parse(builder: &ParserBuilder, chunks: &[&[u8]], path: Path) -> Observed {
     let mut parser = builder.build();
     let mut events = Vec::new();
+    let borrowed = matches!(path, Path::SliceRef | Path::BytesRef);
     let mut pull = |parser: &mut Parser| {
+        if borrowed {
+            while let Some(item) = parser.next_item_ref() {
+                match item {
+                    Ok(ItemRef::Event(e)) => events.push((
+                        e.event_type().to_string(),
+                        e.data().to_string(),
+                        e.id().to_string(),
+                    )),
+                    Ok(_) => {}
+                    Err(err) => panic!("unexpected error without limits: {err}"),
+                }
+            }
+            return;
+        }
         while let Some(item) = parser.next_item() {
             match item {
                 Ok(Item::Event(e)) => events.push((
@@ -48,8 +67,8 @@ fn parse(builder: &ParserBuilder, chunks: &[&[u8]], path: Path) -> Observed {
     };
     for chunk in chunks {
         match path {
-            Path::Slice => parser.feed(chunk),
-            Path::Bytes => parser.feed_bytes(Bytes::copy_from_slice(chunk)),
+            Path::Slice | Path::SliceRef => parser.feed(chunk),
+            Path::Bytes | Path::BytesRef => parser.feed_bytes(Bytes::copy_from_slice(chunk)),
         }
         pull(&mut parser);
     }
@@ -59,7 +78,7 @@ fn parse(builder: &ParserBuilder, chunks: &[&[u8]], path: Path) -> Observed {
 }
 
 fn check(vector: &Vector, builder: &ParserBuilder, chunks: &[&[u8]], split: &str) -> usize {
-    for path in [Path::Slice, Path::Bytes] {
+    for path in [Path::Slice, Path::Bytes, Path::SliceRef, Path::BytesRef] {
         let got = parse(builder, chunks, path);
         let label = vector.label();
         assert_eq!(got.events, vector.events, "{label}: events differ ({split}, {path:?})");
@@ -71,7 +90,7 @@ fn check(vector: &Vector, builder: &ParserBuilder, chunks: &[&[u8]], split: &str
             );
         }
     }
-    2
+    4
 }
 
 /// A tiny deterministic PRNG (xorshift64*), so failures reproduce.

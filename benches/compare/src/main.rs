@@ -303,10 +303,7 @@ fn version(name: &str) -> &'static str {
 fn display_name(contender: &Contender) -> String {
     match contender.kind {
         Kind::Limit => String::from("`limit`"),
-        Kind::Ssekit => match contender.run {
-            Run::Slices(_) => format!("**ssekit {}** `feed`", version(contender.name)),
-            Run::Bytes(_) => format!("**ssekit {}** `feed_bytes`", version(contender.name)),
-        },
+        Kind::Ssekit => format!("**ssekit {}** `{}`", version(contender.name), contender.label),
         Kind::Peer => format!("{} {}", contender.name, version(contender.name)),
     }
 }
@@ -450,11 +447,7 @@ fn report(
             _ => String::from("–"),
         };
         let ours_label = match ours {
-            Some((i, v)) => format!(
-                "{} (`{}`)",
-                fmt_mbps(v),
-                if matches!(contenders[i].run, Run::Bytes(_)) { "feed_bytes" } else { "feed" }
-            ),
+            Some((i, v)) => format!("{} (`{}`)", fmt_mbps(v), contenders[i].label),
             None => String::from("–"),
         };
         let _ = writeln!(

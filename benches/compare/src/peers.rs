@@ -91,6 +91,8 @@ pub(crate) struct Contender {
     /// The API driven, for the report.
     pub(crate) api: &'static str,
     pub(crate) kind: Kind,
+    /// For ssekit: the feeding and pulling calls, as the report names them.
+    pub(crate) label: &'static str,
     pub(crate) run: Run,
 }
 
@@ -101,48 +103,70 @@ pub(crate) fn contenders() -> Vec<Contender> {
             name: "ssekit",
             api: "`Parser::feed(&[u8])` + `next_event()`",
             kind: Kind::Ssekit,
+            label: "feed",
             run: Run::Slices(ssekit_feed),
         },
         Contender {
             name: "ssekit",
             api: "`Parser::feed_bytes(Bytes)` + `next_event()`",
             kind: Kind::Ssekit,
+            label: "feed_bytes",
             run: Run::Bytes(ssekit_feed_bytes),
+        },
+        Contender {
+            name: "ssekit",
+            api: "`Parser::feed(&[u8])` + `next_event_ref()` (borrowed events)",
+            kind: Kind::Ssekit,
+            label: "feed` + `next_event_ref",
+            run: Run::Slices(ssekit_feed_ref),
+        },
+        Contender {
+            name: "ssekit",
+            api: "`Parser::feed_bytes(Bytes)` + `next_event_ref()` (borrowed events)",
+            kind: Kind::Ssekit,
+            label: "feed_bytes` + `next_event_ref",
+            run: Run::Bytes(ssekit_feed_bytes_ref),
         },
         Contender {
             name: "sse-core",
             api: "`SseDecoder::next(&mut &[u8])` (sans-IO)",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(sse_core),
         },
         Contender {
             name: "sse-parse",
             api: "`SseParser::feed(&[u8])` + `next_event()` (sans-IO)",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(sse_parse),
         },
         Contender {
             name: "sse-stream",
             api: "`SseByteStream` over a stream of `&[u8]`",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(sse_stream),
         },
         Contender {
             name: "sseer",
             api: "`event_stream::EventStream` over a stream of `Bytes`",
             kind: Kind::Peer,
+            label: "",
             run: Run::Bytes(sseer),
         },
         Contender {
             name: "eventsource-stream",
             api: "`EventStream` over a stream of `&[u8]`",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(eventsource_stream),
         },
         Contender {
             name: "async-sse",
             api: "`decode(AsyncBufRead)`, the reader yielding the chunks",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(async_sse),
         },
         Contender {
@@ -150,12 +174,14 @@ pub(crate) fn contenders() -> Vec<Contender> {
             api:
                 "`SSECodec` as a `futures_codec::Decoder` on a `BytesMut` (what `FramedRead` does)",
             kind: Kind::Peer,
+            label: "",
             run: Run::Slices(sse_codec),
         },
         Contender {
             name: "limit",
             api: "`memchr::memchr2(b'\\n', b'\\r', ..)` counting line ends",
             kind: Kind::Limit,
+            label: "",
             run: Run::Slices(limit),
         },
     ]
@@ -208,6 +234,39 @@ fn ssekit_drain(parser: &mut ssekit::Parser, out: &mut Outcome) {
             Err(_) => out.errors += 1,
         }
     }
+}
+
+fn ssekit_drain_ref(parser: &mut ssekit::Parser, out: &mut Outcome) {
+    while let Some(item) = parser.next_event_ref() {
+        match item {
+            Ok(event) => out.event(event.data_bytes().len()),
+            Err(_) => out.errors += 1,
+        }
+    }
+}
+
+fn ssekit_feed_ref(chunks: &[&[u8]], budget: &Budget) -> Outcome {
+    let mut out = Outcome::default();
+    let mut parser = ssekit::Parser::new();
+    for chunk in budgeted(chunks.iter().copied(), budget) {
+        parser.feed(chunk);
+        ssekit_drain_ref(&mut parser, &mut out);
+    }
+    parser.finish();
+    ssekit_drain_ref(&mut parser, &mut out);
+    out
+}
+
+fn ssekit_feed_bytes_ref(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
+    let mut out = Outcome::default();
+    let mut parser = ssekit::Parser::new();
+    for chunk in budgeted(chunks, budget) {
+        parser.feed_bytes(chunk);
+        ssekit_drain_ref(&mut parser, &mut out);
+    }
+    parser.finish();
+    ssekit_drain_ref(&mut parser, &mut out);
+    out
 }
 
 fn ssekit_feed(chunks: &[&[u8]], budget: &Budget) -> Outcome {
