@@ -87,6 +87,9 @@ struct Carry {
     len: u64,
     /// The line is already too long: its bytes are counted, not kept.
     overflow: bool,
+    /// Length of the last line frozen out of `buf`: the room to ask for
+    /// when the next line starts.
+    last_frozen: usize,
 }
 
 impl Carry {
@@ -99,6 +102,14 @@ impl Carry {
             self.overflow = true;
             self.buf.clear();
             return;
+        }
+        if self.buf.is_empty() && self.last_frozen > part.len() {
+            // A new line after a long one: take room for as much again now,
+            // while there is nothing to move. Once the frozen line is
+            // dropped this reclaims its storage; growing by doubling later
+            // would move the partial line each time.
+            self.buf.reserve(self.last_frozen);
+            self.last_frozen = 0;
         }
         self.buf.extend_from_slice(part);
     }
@@ -121,6 +132,7 @@ impl Carry {
             // needed, so the carry need not be frozen.
             return Line::Text { text: &self.buf, owner: None, offset };
         }
+        self.last_frozen = self.buf.len();
         *frozen = self.buf.split().freeze();
         Line::Text { text: frozen, owner: Some(frozen), offset }
     }
