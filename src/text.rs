@@ -256,6 +256,12 @@ fn is_utf8_mostly_ascii(mut rest: &[u8]) -> bool {
 /// instructions, and the answer is only read once per block.
 #[inline]
 fn ascii_prefix(bytes: &[u8]) -> usize {
+    // For long values the standard library's vectorised test is about
+    // twice as fast (measured on 64 KiB lines); for values of a few hundred
+    // bytes, such as JSON deltas, the blocks below are faster.
+    if bytes.len() >= 1024 && bytes.is_ascii() {
+        return bytes.len();
+    }
     if bytes.len() < 8 {
         return if bytes.is_ascii() { bytes.len() } else { 0 };
     }
