@@ -379,6 +379,32 @@ impl LineScanner {
         (self.chunk.get(self.pos..).unwrap_or_default(), &self.chunk)
     }
 
+    /// The complete line absorbed into the carry with its terminator and
+    /// not yet handed out, when it is short enough to be copied inline
+    /// (byte-by-byte feeding leaves every line there); see
+    /// [`skip_pending_line`](Self::skip_pending_line).
+    #[inline]
+    pub(crate) fn pending_short_line(&self) -> Option<&[u8]> {
+        if self.pending_end.is_none() || self.carry.overflow {
+            return None;
+        }
+        // `absorb_partial` cleared a used carry before absorbing into it.
+        debug_assert!(!self.carry_used);
+        self.carry.buf.get(..).filter(|line| line.len() <= INLINE_CAPACITY)
+    }
+
+    /// Marks the line [`pending_short_line`](Self::pending_short_line)
+    /// returned as read: what `next_line` does when it hands it out, with
+    /// the carry cleared at once since nothing borrows it.
+    #[inline]
+    pub(crate) fn skip_pending_line(&mut self) {
+        if let Some(end) = self.pending_end.take() {
+            self.after_cr = end == b'\r';
+            self.line_start = self.offset;
+            self.carry.clear();
+        }
+    }
+
     /// Marks the end of the stream after everything queued so far.
     pub(crate) fn push_end(&mut self) {
         self.queue.push_back(Input::End);

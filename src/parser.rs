@@ -430,6 +430,14 @@ impl Parser {
     /// so that the test is inlined into the caller's loop.
     #[inline(never)]
     fn parse_next_item(&mut self) -> Option<Result<Item, Error>> {
+        while let Some(step) = self.carry_step() {
+            if let Some(event) = step {
+                return Some(Ok(Item::Event(event)));
+            }
+            if self.lines.is_idle() {
+                return None;
+            }
+        }
         if let Some(event) = self.simple_event() {
             return Some(Ok(Item::Event(event)));
         }
@@ -543,6 +551,15 @@ impl Parser {
     fn parse_next_item_ref(&mut self, events_only: bool) -> Option<Result<ItemRef<'_>, Error>> {
         self.held = None;
         loop {
+            if let Some(step) = self.carry_step() {
+                match step {
+                    Some(event) => {
+                        return Some(Ok(ItemRef::from(&*self.held.insert(Item::Event(event)))))
+                    }
+                    None if self.lines.is_idle() => return None,
+                    None => continue,
+                }
+            }
             // Strict mode must see invalid UTF-8 before anything is
             // consumed, which the borrowing fast path does not do.
             if !self.config.strict_utf8 {
@@ -596,6 +613,48 @@ impl Parser {
             Ok(_) => None,
             Err(err) => Some(Err(err)),
         }
+    }
+
+    /// The byte-by-byte fast path: reads a short line that was absorbed
+    /// whole into the scanner's carry (see
+    /// [`LineScanner::pending_short_line`]) and applies it straight to the
+    /// block, for the lines that need no more than that: the first `data`
+    /// line of a block, `event`, `id`, and the blank line, whose event (if
+    /// any) it returns. `None` (nothing consumed) for anything else: a
+    /// block being discarded, a second `data` line, another field, a
+    /// comment, a value that is not valid UTF-8, strict mode, a limit to
+    /// report.
+    #[inline]
+    fn carry_step(&mut self) -> Option<Option<Event>> {
+        if self.block.discarding || self.config.strict_utf8 {
+            return None;
+        }
+        let line = self.lines.pending_short_line()?;
+        let event = match field::split(line) {
+            Kind::Blank => self.block.dispatch(&mut self.last_event_id),
+            Kind::Field { name: Name::Data, value } => {
+                if !matches!(self.block.data, Data::None)
+                    || value.len() > self.config.max_event_size
+                {
+                    return None;
+                }
+                self.block.data = Data::One(Str::decode_valid(value, None)?);
+                self.block.data_len = value.len() as u64;
+                None
+            }
+            Kind::Field { name: Name::Event, value } => {
+                self.block.event_type = Str::decode_valid(value, None)?;
+                None
+            }
+            Kind::Field { name: Name::Id, value } if field::id_is_valid(value) => {
+                self.block.id = Str::decode_valid(value, None)?;
+                self.block.id_changed = true;
+                None
+            }
+            _ => return None,
+        };
+        self.lines.skip_pending_line();
+        Some(event)
     }
 
     /// After a `data` line: appends the `data` lines that follow it in the
