@@ -48,7 +48,7 @@
 //! first and cheap.
 
 use alloc::collections::VecDeque;
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::Str;
 
@@ -79,21 +79,67 @@ pub(crate) enum Line<'a> {
     End,
 }
 
+/// Size of [`Carry::short`]: room for a short line and, past any value
+/// in it, a whole inline window ([`Carry::window`]).
+const SHORT_BUF: usize = 2 * INLINE_CAPACITY + 4;
+
 /// The beginning of a line that straddles chunks.
-#[derive(Debug, Default)]
+///
+/// A line of up to [`INLINE_CAPACITY`] bytes (what byte-by-byte feeding
+/// builds for most lines) stays in a fixed array: a byte is appended with
+/// one store, and a value is copied out with one fixed-size copy. A longer
+/// line moves to `buf`, which can be frozen and shared.
+#[derive(Debug)]
 struct Carry {
+    short: [u8; SHORT_BUF],
     buf: BytesMut,
-    /// Length of the line so far; may exceed `buf.len()` once over the limit.
+    /// Length of the line so far; may exceed what is kept once over the
+    /// limit. Up to `INLINE_CAPACITY` the bytes are in `short`, past it in
+    /// `buf`.
     len: u64,
     /// The line is already too long: its bytes are counted, not kept.
     overflow: bool,
     /// Length of the last line frozen out of `buf`: the room to ask for
-    /// when the next line starts.
+    /// when the next long line starts.
     last_frozen: usize,
 }
 
+impl Default for Carry {
+    fn default() -> Self {
+        Self {
+            short: [0; SHORT_BUF],
+            buf: BytesMut::new(),
+            len: 0,
+            overflow: false,
+            last_frozen: 0,
+        }
+    }
+}
+
 impl Carry {
+    /// Appends one byte (the byte-by-byte path).
+    #[inline]
+    fn push_byte(&mut self, byte: u8, max: usize) {
+        let len = self.len as usize;
+        if !self.overflow && len < max {
+            if len < INLINE_CAPACITY {
+                if let Some(slot) = self.short.get_mut(len) {
+                    *slot = byte;
+                    self.len += 1;
+                    return;
+                }
+            } else if len > INLINE_CAPACITY {
+                // Already moved to `buf`.
+                self.buf.put_u8(byte);
+                self.len += 1;
+                return;
+            }
+        }
+        self.push(&[byte], max);
+    }
+
     fn push(&mut self, part: &[u8], max: usize) {
+        let before = self.len;
         self.len += part.len() as u64;
         if self.overflow {
             return;
@@ -103,13 +149,24 @@ impl Carry {
             self.buf.clear();
             return;
         }
-        if self.buf.is_empty() && self.last_frozen > part.len() {
-            // A new line after a long one: take room for as much again now,
-            // while there is nothing to move. Once the frozen line is
-            // dropped this reclaims its storage; growing by doubling later
-            // would move the partial line each time.
-            self.buf.reserve(self.last_frozen);
-            self.last_frozen = 0;
+        let (before, after) = (before as usize, self.len as usize);
+        if after <= INLINE_CAPACITY {
+            if let Some(room) = self.short.get_mut(before..after) {
+                room.copy_from_slice(part);
+            }
+            return;
+        }
+        if before <= INLINE_CAPACITY {
+            // The line outgrows `short`: move it to `buf`.
+            if self.last_frozen > after {
+                // A new line after a long one: take room for as much again
+                // now, while there is little to move. Once the frozen line
+                // is dropped this reclaims its storage; growing by doubling
+                // later would move the partial line each time.
+                self.buf.reserve(self.last_frozen);
+                self.last_frozen = 0;
+            }
+            self.buf.extend_from_slice(self.short.get(..before).unwrap_or_default());
         }
         self.buf.extend_from_slice(part);
     }
@@ -120,6 +177,28 @@ impl Carry {
         self.overflow = false;
     }
 
+    /// The bytes of the line kept so far.
+    fn kept(&self) -> &[u8] {
+        if self.overflow {
+            return &[];
+        }
+        match self.short.get(..self.len as usize) {
+            Some(short) if self.len as usize <= INLINE_CAPACITY => short,
+            _ => &self.buf,
+        }
+    }
+
+    /// The short line held here (`None` if long or too long) and a window
+    /// of the array it is in: every value of the line starts at most
+    /// `INLINE_CAPACITY` bytes in, so has a whole inline window after it.
+    fn short_line(&self) -> Option<(&[u8], &[u8; SHORT_BUF])> {
+        let len = self.len as usize;
+        if self.overflow || len > INLINE_CAPACITY {
+            return None;
+        }
+        Some((self.short.get(..len)?, &self.short))
+    }
+
     /// Hands out the complete line held here, which starts at `offset`,
     /// freezing it into `frozen` if its values may need views. (Not a method
     /// of the scanner so that it borrows only these fields.)
@@ -127,10 +206,11 @@ impl Carry {
         if self.overflow {
             return Line::TooLong { size: self.len, offset };
         }
-        if self.buf.len() <= INLINE_CAPACITY {
+        if self.len as usize <= INLINE_CAPACITY {
             // Every value of so short a line is stored inline: no view is
-            // needed, so the carry need not be frozen.
-            return Line::Text { text: &self.buf, owner: None, offset };
+            // needed.
+            let text = self.short.get(..self.len as usize).unwrap_or_default();
+            return Line::Text { text, owner: None, offset };
         }
         self.last_frozen = self.buf.len();
         *frozen = self.buf.split().freeze();
@@ -218,7 +298,7 @@ impl LineScanner {
             && !self.after_cr
             && usize::from(self.bom_matched) == BOM.len();
         if plain {
-            self.carry.push(&[byte], self.max_line_len);
+            self.carry.push_byte(byte, self.max_line_len);
             self.offset += 1;
         }
         plain
@@ -383,14 +463,18 @@ impl LineScanner {
     /// not yet handed out, when it is short enough to be copied inline
     /// (byte-by-byte feeding leaves every line there); see
     /// [`skip_pending_line`](Self::skip_pending_line).
+    ///
+    /// With the line comes a window of the array it lies in, for copying
+    /// values out with one fixed-size copy: a value at `start` in the line
+    /// is at `start` in the window, with at least `INLINE_CAPACITY` bytes
+    /// after it.
     #[inline]
-    pub(crate) fn pending_short_line(&self) -> Option<&[u8]> {
-        if self.pending_end.is_none() || self.carry.overflow {
-            return None;
-        }
+    pub(crate) fn pending_short_line(&self) -> Option<(&[u8], &[u8])> {
+        self.pending_end?;
         // `absorb_partial` cleared a used carry before absorbing into it.
         debug_assert!(!self.carry_used);
-        self.carry.buf.get(..).filter(|line| line.len() <= INLINE_CAPACITY)
+        let (line, window) = self.carry.short_line()?;
+        Some((line, window))
     }
 
     /// Marks the line [`pending_short_line`](Self::pending_short_line)
@@ -426,7 +510,7 @@ impl LineScanner {
     /// Bytes of the line held in the carry buffer (a partial line, or the
     /// last line assembled there).
     pub(crate) fn carried(&self) -> usize {
-        self.carry.buf.len() + self.carry_line.len()
+        self.carry.kept().len() + self.carry_line.len()
     }
 
     /// Stream offset of the next byte to be scanned.
@@ -706,7 +790,7 @@ mod tests {
         for _ in 0..1000 {
             scanner.push_slice(&[b'x'; 7]);
             assert!(scanner.next_line().is_none());
-            assert!(scanner.carry.buf.len() <= 10);
+            assert!(scanner.carry.kept().len() <= 10);
             assert!(scanner.carry.buf.capacity() <= 64);
         }
         scanner.push_slice(b"\n");

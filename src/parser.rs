@@ -498,11 +498,11 @@ impl Parser {
         let scan = self.simple_scan()?;
         let (rest, chunk) = self.lines.current_rest();
         let event_type = match scan.event_type {
-            Some((start, len)) => Str::decode_valid_prefix(rest.get(start..)?, len, chunk)?,
+            Some((start, len)) => Str::decode_valid_prefix(rest.get(start..)?, len, Some(chunk))?,
             None => Str::MESSAGE,
         };
         let (start, len) = scan.data;
-        let data = Str::decode_valid_prefix(rest.get(start..)?, len, chunk)?;
+        let data = Str::decode_valid_prefix(rest.get(start..)?, len, Some(chunk))?;
         self.lines.consume(scan.used);
         Some(Event::new(event_type, data, self.last_event_id.clone()))
     }
@@ -629,7 +629,13 @@ impl Parser {
         if self.block.discarding || self.config.strict_utf8 {
             return None;
         }
-        let line = self.lines.pending_short_line()?;
+        let (line, window) = self.lines.pending_short_line()?;
+        // A field's value ends the line: it starts this far into the line
+        // (and the window), with a whole inline window after it.
+        let decode = |value: &[u8]| {
+            let start = line.len() - value.len();
+            Str::decode_valid_prefix(window.get(start..)?, value.len(), None)
+        };
         let event = match field::split(line) {
             Kind::Blank => self.block.dispatch(&mut self.last_event_id),
             Kind::Field { name: Name::Data, value } => {
@@ -638,16 +644,16 @@ impl Parser {
                 {
                     return None;
                 }
-                self.block.data = Data::One(Str::decode_valid(value, None)?);
+                self.block.data = Data::One(decode(value)?);
                 self.block.data_len = value.len() as u64;
                 None
             }
             Kind::Field { name: Name::Event, value } => {
-                self.block.event_type = Str::decode_valid(value, None)?;
+                self.block.event_type = decode(value)?;
                 None
             }
             Kind::Field { name: Name::Id, value } if field::id_is_valid(value) => {
-                self.block.id = Str::decode_valid(value, None)?;
+                self.block.id = decode(value)?;
                 self.block.id_changed = true;
                 None
             }

@@ -126,11 +126,16 @@ impl Str {
     }
 
     /// Like [`decode_valid`](Self::decode_valid) for the value
-    /// `text[..len]` of a line lying in `owner`, where `text` runs on past
-    /// the value: a short value is then copied inline with one fixed-size
-    /// copy (the bytes past `len` in the inline buffer are never read).
+    /// `text[..len]` of a line lying in `owner` (if any), where `text` runs
+    /// on past the value: a short value is then copied inline with one
+    /// fixed-size copy (the bytes past `len` in the inline buffer are never
+    /// read).
     #[inline(always)]
-    pub(crate) fn decode_valid_prefix(text: &[u8], len: usize, owner: &Bytes) -> Option<Self> {
+    pub(crate) fn decode_valid_prefix(
+        text: &[u8],
+        len: usize,
+        owner: Option<&Bytes>,
+    ) -> Option<Self> {
         let value = text.get(..len)?;
         if let Some(window) = text.first_chunk::<{ Self::INLINE_CAPACITY }>() {
             if len <= Self::INLINE_CAPACITY {
@@ -141,7 +146,7 @@ impl Str {
                 return Some(Self(Repr::Inline { len: len as u8, buf: *window }));
             }
         }
-        Self::decode_valid(value, Some(owner))
+        Self::decode_valid(value, owner)
     }
 
     /// `"message"`, the default event type, built at compile time.
