@@ -165,6 +165,9 @@ struct Block {
     id_changed: bool,
     /// An error happened in this block: ignore lines until a blank one.
     discarding: bool,
+    /// The block was dispatched by lending its event in place
+    /// ([`Parser::next_item_ref`]); clear it before parsing on.
+    lent: bool,
 }
 
 impl Block {
@@ -203,6 +206,31 @@ impl Block {
         Ok(())
     }
 
+    /// The event of a block marked lent, borrowed from it: its type (or
+    /// `"message"`), its one data value, and the last event ID string.
+    fn lend<'a>(&'a self, last_event_id: &'a Str) -> EventRef<'a> {
+        let event_type = match self.event_type.as_bytes() {
+            b"" => b"message",
+            event_type => event_type,
+        };
+        let data = match &self.data {
+            Data::One(data) => data.as_bytes(),
+            _ => b"",
+        };
+        EventRef::new(event_type, data, last_event_id.as_bytes())
+    }
+
+    /// Finishes the dispatch of a block that was lent: the buffers are
+    /// cleared as [`dispatch`](Self::dispatch) clears them.
+    #[inline]
+    fn settle_lent(&mut self) {
+        if mem::take(&mut self.lent) {
+            self.event_type = Str::EMPTY;
+            self.data = Data::None;
+            self.data_len = 0;
+        }
+    }
+
     /// Rule 5a: the last event ID string takes the buffer's value.
     fn commit_id(&mut self, last_event_id: &mut Str) {
         if mem::take(&mut self.id_changed) {
@@ -231,6 +259,7 @@ impl Block {
 
     /// An error: drop the event, ignore the rest of the block.
     fn discard(&mut self) {
+        self.lent = false;
         self.data = Data::None;
         self.data_len = 0;
         self.data_buf.clear();
@@ -284,6 +313,16 @@ impl SimpleLine {
         };
         Some(Self { value_start, value_len, used: N + at + terminator })
     }
+}
+
+/// What [`Parser::carry_step`] did with a line.
+enum Step {
+    /// Applied it to the block; nothing to return.
+    Nothing,
+    /// It dispatched this event.
+    Event(Event),
+    /// It ended the block, whose event is to be lent from it.
+    Lent,
 }
 
 /// What [`Parser::simple_scan`] found: an event the fast path can build.
@@ -430,12 +469,12 @@ impl Parser {
     /// so that the test is inlined into the caller's loop.
     #[inline(never)]
     fn parse_next_item(&mut self) -> Option<Result<Item, Error>> {
-        while let Some(step) = self.carry_step() {
-            if let Some(event) = step {
-                return Some(Ok(Item::Event(event)));
-            }
-            if self.lines.is_idle() {
-                return None;
+        self.block.settle_lent();
+        while let Some(step) = self.carry_step(false) {
+            match step {
+                Step::Event(event) => return Some(Ok(Item::Event(event))),
+                _ if self.lines.is_idle() => return None,
+                _ => {}
             }
         }
         if let Some(event) = self.simple_event() {
@@ -550,14 +589,18 @@ impl Parser {
     #[inline(never)]
     fn parse_next_item_ref(&mut self, events_only: bool) -> Option<Result<ItemRef<'_>, Error>> {
         self.held = None;
+        self.block.settle_lent();
         loop {
-            if let Some(step) = self.carry_step() {
+            if let Some(step) = self.carry_step(true) {
                 match step {
-                    Some(event) => {
+                    Step::Lent => {
+                        return Some(Ok(ItemRef::Event(self.block.lend(&self.last_event_id))))
+                    }
+                    Step::Event(event) => {
                         return Some(Ok(ItemRef::from(&*self.held.insert(Item::Event(event)))))
                     }
-                    None if self.lines.is_idle() => return None,
-                    None => continue,
+                    Step::Nothing if self.lines.is_idle() => return None,
+                    Step::Nothing => continue,
                 }
             }
             // Strict mode must see invalid UTF-8 before anything is
@@ -625,7 +668,11 @@ impl Parser {
     /// comment, a value that is not valid UTF-8, strict mode, a limit to
     /// report.
     #[inline]
-    fn carry_step(&mut self) -> Option<Option<Event>> {
+    ///
+    /// With `lend`, a blank line that ends a block of one short `data` line
+    /// leaves the block as it is, marked lent ([`Step::Lent`]): the event
+    /// is lent from it, and it is cleared at the next pull that parses.
+    fn carry_step(&mut self, lend: bool) -> Option<Step> {
         if self.block.discarding || self.config.strict_utf8 {
             return None;
         }
@@ -636,8 +683,21 @@ impl Parser {
             let start = line.len() - value.len();
             Str::decode_valid_prefix(window.get(start..)?, value.len(), None)
         };
-        let event = match field::split(line) {
-            Kind::Blank => self.block.dispatch(&mut self.last_event_id),
+        let step = match field::split(line) {
+            // Only inline data is lent in place: a view would keep its
+            // chunk (or the carry's storage) until the next pull that
+            // parses, which byte-by-byte feeding defers for a whole line.
+            Kind::Blank
+                if lend && matches!(&self.block.data, Data::One(data) if !data.is_shared()) =>
+            {
+                self.block.commit_id(&mut self.last_event_id);
+                self.block.lent = true;
+                Step::Lent
+            }
+            Kind::Blank => match self.block.dispatch(&mut self.last_event_id) {
+                Some(event) => Step::Event(event),
+                None => Step::Nothing,
+            },
             Kind::Field { name: Name::Data, value } => {
                 if !matches!(self.block.data, Data::None)
                     || value.len() > self.config.max_event_size
@@ -646,21 +706,21 @@ impl Parser {
                 }
                 self.block.data = Data::One(decode(value)?);
                 self.block.data_len = value.len() as u64;
-                None
+                Step::Nothing
             }
             Kind::Field { name: Name::Event, value } => {
                 self.block.event_type = decode(value)?;
-                None
+                Step::Nothing
             }
             Kind::Field { name: Name::Id, value } if field::id_is_valid(value) => {
                 self.block.id = decode(value)?;
                 self.block.id_changed = true;
-                None
+                Step::Nothing
             }
             _ => return None,
         };
         self.lines.skip_pending_line();
-        Some(event)
+        Some(step)
     }
 
     /// After a `data` line: appends the `data` lines that follow it in the
@@ -830,6 +890,7 @@ impl Parser {
     /// the configured limits.
     pub fn buffered_len(&self) -> usize {
         let data = match &self.block.data {
+            _ if self.block.lent => 0,
             Data::None => 0,
             Data::One(data) => data.len(),
             Data::Joined => self.block.data_buf.len(),

@@ -410,3 +410,26 @@ fn a_borrowed_event_reads_like_the_owned_one() {
     parser.feed(b"data: more\n\n");
     assert_eq!(parser.next_event_ref().unwrap().unwrap().data(), "more");
 }
+
+#[test]
+fn an_event_lent_in_place_does_not_leak_into_the_next_block() {
+    // Byte by byte, short blocks are lent from the parser's own buffers,
+    // which are cleared only at the next pull that parses.
+    let input = b"event: a\nid: 1\ndata: 1\n\ndata: 2\n\nid\ndata: 3\n\n";
+    let mut parser = Parser::new();
+    let mut seen = Vec::new();
+    for &byte in input.iter() {
+        parser.feed(&[byte]);
+        while let Some(event) = parser.next_event_ref() {
+            let event = event.unwrap();
+            seen.push(format!("{}|{}|{}", event.event_type(), event.data(), event.id()));
+            // The lent data no longer counts as buffered.
+            assert_eq!(parser.buffered_len(), 0);
+        }
+    }
+    assert_eq!(seen, ["a|1|1", "message|2|1", "message|3|"]);
+    assert_eq!(parser.buffered_len(), 0);
+    // Owned pulls after a lent one see the same state.
+    parser.feed(b"data: 4\n\n");
+    assert_eq!(parser.next_event().unwrap().unwrap(), Event::new("message", "4", ""));
+}
