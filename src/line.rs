@@ -459,6 +459,13 @@ impl LineScanner {
         (self.chunk.get(self.pos..).unwrap_or_default(), &self.chunk)
     }
 
+    /// Whether a complete line absorbed into the carry awaits (see
+    /// [`pending_short_line`](Self::pending_short_line)).
+    #[inline]
+    pub(crate) fn has_pending_line(&self) -> bool {
+        self.pending_end.is_some()
+    }
+
     /// The complete line absorbed into the carry with its terminator and
     /// not yet handed out, when it is short enough to be copied inline
     /// (byte-by-byte feeding leaves every line there); see

@@ -667,12 +667,24 @@ impl Parser {
     /// block being discarded, a second `data` line, another field, a
     /// comment, a value that is not valid UTF-8, strict mode, a limit to
     /// report.
-    #[inline]
     ///
     /// With `lend`, a blank line that ends a block of one short `data` line
     /// leaves the block as it is, marked lent ([`Step::Lent`]): the event
     /// is lent from it, and it is cleared at the next pull that parses.
+    ///
+    /// Kept out of line, behind an inlined test for a pending line, so that
+    /// pulls from whole chunks do not pay for it.
+    #[inline]
     fn carry_step(&mut self, lend: bool) -> Option<Step> {
+        if !self.lines.has_pending_line() {
+            return None;
+        }
+        self.apply_pending_line(lend)
+    }
+
+    /// [`carry_step`](Self::carry_step) past its test.
+    #[inline(never)]
+    fn apply_pending_line(&mut self, lend: bool) -> Option<Step> {
         if self.block.discarding || self.config.strict_utf8 {
             return None;
         }
