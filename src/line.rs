@@ -407,12 +407,14 @@ impl LineScanner {
     /// the caller may read whole lines straight from the chunk; see
     /// [`consume`](Self::consume).
     ///
-    /// A pending "skip the LF after a CR" is settled first, as `next_line`
-    /// would.
+    /// A line handed out from the carry is released and a pending "skip
+    /// the LF after a CR" is settled first, as `next_line` would do.
     #[inline]
     pub(crate) fn plain_rest(&mut self) -> Option<(&[u8], &Bytes)> {
+        if self.carry_used {
+            self.clear_carry();
+        }
         if self.carry.len != 0
-            || self.carry_used
             || self.pending_end.is_some()
             || usize::from(self.bom_matched) < BOM.len()
         {
@@ -457,6 +459,53 @@ impl LineScanner {
     #[inline]
     pub(crate) fn current_rest(&self) -> (&[u8], &Bytes) {
         (self.chunk.get(self.pos..).unwrap_or_default(), &self.chunk)
+    }
+
+    /// A line begun in the carry whose end, followed by a blank line, lies
+    /// in the current chunk: the part carried, the rest of the line in the
+    /// chunk, and the bytes of the chunk that the line and the blank line
+    /// take (terminators included; each an LF or a complete CRLF). Nothing
+    /// changes; see [`take_carried_line`](Self::take_carried_line). This is
+    /// how an event cut by a chunk boundary looks once the next chunk
+    /// comes.
+    #[inline]
+    pub(crate) fn peek_carried_line(&self) -> Option<(&[u8], &[u8], usize)> {
+        if self.carry.len == 0
+            || self.carry.overflow
+            || self.carry_used
+            || self.pending_end.is_some()
+            || self.after_cr
+            || usize::from(self.bom_matched) < BOM.len()
+        {
+            return None;
+        }
+        let rest = self.chunk.get(self.pos..)?;
+        let at = find_line_end(rest)?;
+        let end = match rest.get(at..)? {
+            [b'\n', ..] => at + 1,
+            [b'\r', b'\n', ..] => at + 2,
+            _ => return None,
+        };
+        let used = match rest.get(end..)? {
+            [b'\n', ..] => end + 1,
+            [b'\r', b'\n', ..] => end + 2,
+            _ => return None,
+        };
+        Some((self.carry.kept(), rest.get(..at)?, used))
+    }
+
+    /// Completes the line [`peek_carried_line`](Self::peek_carried_line)
+    /// found (`tail` bytes of the chunk, `used` with the blank line) in the
+    /// carry, consumes the bytes, and returns the whole line. The carry is
+    /// cleared at the next scan. The caller checks the line limit first.
+    #[inline]
+    pub(crate) fn take_carried_line(&mut self, tail: usize, used: usize) -> &[u8] {
+        let part = self.chunk.get(self.pos..self.pos + tail).unwrap_or_default();
+        self.carry.push(part, self.max_line_len);
+        self.advance(used);
+        self.line_start = self.offset;
+        self.carry_used = true;
+        self.carry.kept()
     }
 
     /// Whether a complete line absorbed into the carry awaits (see

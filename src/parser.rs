@@ -604,10 +604,13 @@ impl Parser {
                 }
             }
             // Strict mode must see invalid UTF-8 before anything is
-            // consumed, which the borrowing fast path does not do.
+            // consumed, which the borrowing fast paths do not do.
             if !self.config.strict_utf8 {
                 if let Some(scan) = self.simple_scan() {
                     return Some(Ok(ItemRef::Event(self.lend_simple_event(&scan))));
+                }
+                if let Some(scan) = self.carried_scan() {
+                    return Some(Ok(ItemRef::Event(self.lend_carried_event(scan))));
                 }
             }
             match self.parse_item()? {
@@ -615,6 +618,69 @@ impl Parser {
                 Ok(item) => return Some(Ok(ItemRef::from(&*self.held.insert(item)))),
                 Err(err) => return Some(Err(err)),
             }
+        }
+    }
+
+    /// The borrowing fast path for an event cut by a chunk boundary: a
+    /// `data` line begun in the carry, ended in the current chunk and
+    /// followed there by a blank line, at the start of a block with no data
+    /// (an `event` or `id` line before it is fine). Returns the length of
+    /// the line's rest in the chunk, the bytes the event takes there, and
+    /// where the value starts in the line; `None` (nothing consumed) when a
+    /// limit is to be reported or anything else is there.
+    #[inline]
+    fn carried_scan(&self) -> Option<(usize, usize, usize)> {
+        if !matches!(self.block.data, Data::None) || self.block.discarding {
+            return None;
+        }
+        let (carried, tail, used) = self.lines.peek_carried_line()?;
+        carried.strip_prefix(b"data:")?;
+        // One leading space is not part of the value; it may be the first
+        // byte of the chunk.
+        let space = match carried.get(5) {
+            Some(&byte) => byte == b' ',
+            None => tail.first() == Some(&b' '),
+        };
+        let value_start = if space { 6 } else { 5 };
+        let line_len = carried.len() + tail.len();
+        if line_len > self.config.max_line_len
+            || line_len - value_start > self.config.max_event_size
+        {
+            return None;
+        }
+        Some((tail.len(), used, value_start))
+    }
+
+    /// Completes the line [`carried_scan`](Self::carried_scan) found in the
+    /// carry and lends the event from there: no view, no reference count,
+    /// no owned event. The block is marked lent (its event type is read
+    /// from it). Data that is not valid UTF-8 is decoded with replacement
+    /// into `held` instead.
+    fn lend_carried_event(
+        &mut self,
+        (tail, used, value_start): (usize, usize, usize),
+    ) -> EventRef<'_> {
+        let Self { lines, block, last_event_id, held, .. } = self;
+        block.commit_id(last_event_id);
+        let line = lines.take_carried_line(tail, used);
+        let data = line.get(value_start..).unwrap_or_default();
+        if is_utf8(data) {
+            block.lent = true;
+            let event_type = match block.event_type.as_bytes() {
+                b"" => b"message",
+                event_type => event_type,
+            };
+            return EventRef::new(event_type, data, last_event_id.as_bytes());
+        }
+        let event_type = match mem::take(&mut block.event_type) {
+            event_type if event_type.is_empty() => Str::MESSAGE,
+            event_type => event_type,
+        };
+        let event = Event::new(event_type, Str::decode(data, None), last_event_id.clone());
+        match held.insert(Item::Event(event)) {
+            Item::Event(event) => EventRef::from(&*event),
+            // Just inserted as an event.
+            _ => EventRef::new(b"message", b"", b""),
         }
     }
 
