@@ -379,16 +379,27 @@ fn run_borrowed(builder: &ParserBuilder, chunks: &[&[u8]]) -> Outcome {
 fn borrowed_items_are_the_owned_items() {
     let input: &[u8] =
         b"\xEF\xBB\xBFretry: 250\n: ping\nevent: a\ndata: 1\n\nid: 9\ndata: x\ndata: y\n\n\
-        data: bad \xFF byte\n\nevent: \xC3\x28\ndata: z\r\n\r\nevent: t\ndata:\n\n";
+        data: bad \xFF byte\n\nevent: \xC3\x28\ndata: z\r\n\r\nevent: t\ndata:\n\n\
+        data: caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D\r\n\r\nid: 10\ndata:no space\n\n";
     let mut builder = ParserBuilder::new();
     builder.emit_comments(true);
     let owned = run(&builder, &[input]);
-    assert_eq!(owned.items.len(), 7, "{owned:?}");
+    assert_eq!(owned.items.len(), 9, "{owned:?}");
     assert_eq!(run_borrowed(&builder, &[input]), owned);
     let bytes: Vec<&[u8]> = input.chunks(1).collect();
     assert_eq!(run_borrowed(&builder, &bytes), owned);
+    // Every cut, so that each line is also completed in the carry.
+    for at in 0..=input.len() {
+        let chunks = [&input[..at], &input[at..]];
+        assert_eq!(run_borrowed(&builder, &chunks), owned, "cut at {at}");
+    }
     builder.max_line_len(6).strict_utf8(true);
     assert_eq!(run_borrowed(&builder, &[input]), run(&builder, &[input]));
+    builder.max_line_len(12).max_event_size(4).strict_utf8(false);
+    for at in 0..=input.len() {
+        let chunks = [&input[..at], &input[at..]];
+        assert_eq!(run_borrowed(&builder, &chunks), run(&builder, &[input]), "limits, cut at {at}");
+    }
 }
 
 #[test]
