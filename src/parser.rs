@@ -757,9 +757,14 @@ impl Parser {
         let (line, window) = self.lines.pending_short_line()?;
         // A field's value ends the line: it starts this far into the line
         // (and the window), with a whole inline window after it.
-        let decode = |value: &[u8]| {
+        // Checked here, built in place below: returning the `Str` itself
+        // through an `Option` made it take a trip through the stack that
+        // stalled on store forwarding.
+        let checked = |value: &[u8]| {
             let start = line.len() - value.len();
-            Str::decode_valid_prefix(window.get(start..)?, value.len(), None)
+            let window = window.get(start..)?.first_chunk::<{ Str::INLINE_CAPACITY }>()?;
+            // `value.len() <= line.len() <= INLINE_CAPACITY < 256`.
+            is_utf8(value).then_some((window, value.len() as u8))
         };
         let step = match field::split(line) {
             // Only inline data is lent in place: a view would keep its
@@ -782,16 +787,19 @@ impl Parser {
                 {
                     return None;
                 }
-                self.block.data = Data::One(decode(value)?);
+                let (window, len) = checked(value)?;
+                self.block.data = Data::One(Str::from_window(window, len));
                 self.block.data_len = value.len() as u64;
                 Step::Nothing
             }
             Kind::Field { name: Name::Event, value } => {
-                self.block.event_type = decode(value)?;
+                let (window, len) = checked(value)?;
+                self.block.event_type = Str::from_window(window, len);
                 Step::Nothing
             }
             Kind::Field { name: Name::Id, value } if field::id_is_valid(value) => {
-                self.block.id = decode(value)?;
+                let (window, len) = checked(value)?;
+                self.block.id = Str::from_window(window, len);
                 self.block.id_changed = true;
                 Step::Nothing
             }

@@ -149,6 +149,15 @@ impl Str {
         Self::decode_valid(value, owner)
     }
 
+    /// The first `len` bytes of `window`, inline; `window` holds valid
+    /// UTF-8 up to `len <= INLINE_CAPACITY` (the bytes after it are never
+    /// read).
+    #[inline(always)]
+    pub(crate) fn from_window(window: &[u8; Self::INLINE_CAPACITY], len: u8) -> Self {
+        debug_assert!(usize::from(len) <= Self::INLINE_CAPACITY);
+        Self(Repr::Inline { len, buf: *window })
+    }
+
     /// `"message"`, the default event type, built at compile time.
     pub(crate) const MESSAGE: Self = {
         let mut buf = [0; Self::INLINE_CAPACITY];
