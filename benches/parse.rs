@@ -15,6 +15,8 @@
 //! * `<feeding>/feed`: `Parser::feed(&[u8])`;
 //! * `<feeding>/feed_bytes`: `Parser::feed_bytes(Bytes)`, the chunks being
 //!   views of one shared buffer made outside the timed region;
+//! * `<feeding>/feed_ref`, `<feeding>/feed_bytes_ref`: the same, pulling
+//!   borrowed events with `Parser::next_event_ref` instead of owned ones;
 //! * `<feeding>/limit`: `memchr::memchr2(b'\n', b'\r', ..)` over the same
 //!   chunks, counting line ends: a floor for any parser that looks at every
 //!   line, so that each report shows the ratio to what is possible.
@@ -59,7 +61,21 @@ fn drain(parser: &mut Parser, tally: &mut Expected) {
     }
 }
 
-fn parse_slices(mut parser: Parser, chunks: &[&[u8]]) -> Expected {
+/// [`drain`] with borrowed events.
+#[inline]
+fn drain_ref(parser: &mut Parser, tally: &mut Expected) {
+    while let Some(item) = parser.next_event_ref() {
+        if let Ok(event) = item {
+            tally.events += 1;
+            tally.data_bytes += event.data_bytes().len() as u64;
+        }
+    }
+}
+
+/// How events are pulled: owned (`next_event`) or borrowed (`next_event_ref`).
+type Drain = fn(&mut Parser, &mut Expected);
+
+fn parse_slices(mut parser: Parser, chunks: &[&[u8]], drain: Drain) -> Expected {
     let mut tally = Expected::default();
     for chunk in chunks {
         parser.feed(chunk);
@@ -70,7 +86,7 @@ fn parse_slices(mut parser: Parser, chunks: &[&[u8]]) -> Expected {
     tally
 }
 
-fn parse_bytes(mut parser: Parser, chunks: Vec<Bytes>) -> Expected {
+fn parse_bytes(mut parser: Parser, chunks: Vec<Bytes>, drain: Drain) -> Expected {
     let mut tally = Expected::default();
     for chunk in chunks {
         parser.feed_bytes(chunk);
@@ -111,27 +127,32 @@ fn bench_workloads(c: &mut Criterion) {
             let name = feeding.name();
             let what = |path: &str| format!("{}/{name}/{path}", workload.name());
 
-            // Each check runs once, and only if the filter selects the bench.
-            let mut checked = false;
-            group.bench_function(format!("{name}/feed"), |b| {
-                if !core::mem::replace(&mut checked, true) {
-                    assert_eq!(parse_slices(Parser::new(), &chunks), expected, "{}", what("feed"));
-                }
-                b.iter(|| parse_slices(Parser::new(), black_box(&chunks)));
-            });
+            for (suffix, drain) in [("", drain as Drain), ("_ref", drain_ref as Drain)] {
+                // Each check runs once, and only if the filter selects the bench.
+                let mut checked = false;
+                let path = format!("feed{suffix}");
+                group.bench_function(format!("{name}/{path}"), |b| {
+                    if !core::mem::replace(&mut checked, true) {
+                        let got = parse_slices(Parser::new(), &chunks, drain);
+                        assert_eq!(got, expected, "{}", what(&path));
+                    }
+                    b.iter(|| parse_slices(Parser::new(), black_box(&chunks), drain));
+                });
 
-            let mut checked = false;
-            group.bench_function(format!("{name}/feed_bytes"), |b| {
-                if !core::mem::replace(&mut checked, true) {
-                    let got = parse_bytes(Parser::new(), byte_chunks.clone());
-                    assert_eq!(got, expected, "{}", what("feed_bytes"));
-                }
-                b.iter_batched(
-                    || byte_chunks.clone(),
-                    |chunks| parse_bytes(Parser::new(), chunks),
-                    BatchSize::LargeInput,
-                );
-            });
+                let mut checked = false;
+                let path = format!("feed_bytes{suffix}");
+                group.bench_function(format!("{name}/{path}"), |b| {
+                    if !core::mem::replace(&mut checked, true) {
+                        let got = parse_bytes(Parser::new(), byte_chunks.clone(), drain);
+                        assert_eq!(got, expected, "{}", what(&path));
+                    }
+                    b.iter_batched(
+                        || byte_chunks.clone(),
+                        |chunks| parse_bytes(Parser::new(), chunks, drain),
+                        BatchSize::LargeInput,
+                    );
+                });
+            }
 
             group.bench_function(format!("{name}/limit"), |b| {
                 b.iter(|| count_line_ends(black_box(&chunks)));
@@ -166,19 +187,19 @@ fn bench_linear(c: &mut Criterion) {
             let mut checked = false;
             group.bench_function(format!("{mib}MiB/{chunk}B/feed"), |b| {
                 if !core::mem::replace(&mut checked, true) {
-                    assert_eq!(parse_slices(parser(), &chunks), expected);
+                    assert_eq!(parse_slices(parser(), &chunks, drain), expected);
                 }
-                b.iter(|| parse_slices(parser(), black_box(&chunks)));
+                b.iter(|| parse_slices(parser(), black_box(&chunks), drain));
             });
 
             let mut checked = false;
             group.bench_function(format!("{mib}MiB/{chunk}B/feed_bytes"), |b| {
                 if !core::mem::replace(&mut checked, true) {
-                    assert_eq!(parse_bytes(parser(), byte_chunks.clone()), expected);
+                    assert_eq!(parse_bytes(parser(), byte_chunks.clone(), drain), expected);
                 }
                 b.iter_batched(
                     || byte_chunks.clone(),
-                    |chunks| parse_bytes(parser(), chunks),
+                    |chunks| parse_bytes(parser(), chunks, drain),
                     BatchSize::LargeInput,
                 );
             });
