@@ -74,6 +74,30 @@
 //! assert_eq!(event.data().as_bytes().as_ptr(), chunk[6..].as_ptr());
 //! ```
 //!
+//! # Example: borrowed events, the fastest way through a stream
+//!
+//! A caller that looks at each event and lets it go (a proxy that filters
+//! or forwards, a client that parses the JSON in place) can borrow events
+//! instead of owning them: [`Parser::next_event_ref`] and
+//! [`Parser::next_item_ref`] lend an [`EventRef`] / [`ItemRef`] valid until
+//! the next call on the parser. No reference count is touched and nothing
+//! is allocated, even for events cut by a chunk boundary;
+//! [`EventRef::to_event`] keeps one when needed.
+//!
+//! ```
+//! let mut parser = ssekit::Parser::new();
+//! let mut total = 0;
+//! for chunk in [&b"data: {\"n\":1}\n\ndata: {\"n\""[..], b":2}\n\n"] {
+//!     parser.feed(chunk);
+//!     while let Some(event) = parser.next_event_ref() {
+//!         let event = event.expect("no limit is hit here");
+//!         // e.g. serde_json::from_slice(event.data_bytes())
+//!         total += event.data_bytes().len();
+//!     }
+//! }
+//! assert_eq!(total, 14);
+//! ```
+//!
 //! # Limits and errors
 //!
 //! No input makes the parser panic, loop or grow without bound. Lines longer
