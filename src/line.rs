@@ -80,7 +80,7 @@ pub(crate) enum Line<'a> {
 }
 
 /// Size of [`Carry::short`]: room for a short line and, past any value
-/// in it, a whole inline window ([`Carry::window`]).
+/// in it, a whole inline window (see [`Carry::short_line`]).
 const SHORT_BUF: usize = 2 * INLINE_CAPACITY + 4;
 
 /// The beginning of a line that straddles chunks.

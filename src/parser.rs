@@ -21,6 +21,22 @@
 //! point and the `differential` fuzz target checks against the reference
 //! model.
 //!
+//! Two more shortcuts serve the other common shapes: with one byte per
+//! chunk every line arrives whole in the scanner's carry, and
+//! [`Parser::carry_step`] applies the simple ones (first `data`, `event`,
+//! `id`, blank) straight to the block; and an event cut by a chunk boundary
+//! is completed in the carry and lent from there by the borrowing pull
+//! ([`Parser::carried_scan`]).
+//!
+//! # Borrowed items
+//!
+//! [`Parser::next_item_ref`] lends what [`Parser::next_item`] would hand
+//! over. A fast-path event is lent straight from the chunk or the carry; a
+//! short byte-by-byte one from the block itself, which is then marked
+//! `lent` and cleared at the next pull that parses; anything else is built
+//! as an owned item, kept in `held` until the next call, and lent from
+//! there.
+//!
 //! # Invariants
 //!
 //! * Memory: the scanner's carry holds at most `max_line_len` bytes and the
