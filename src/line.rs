@@ -118,7 +118,7 @@ impl Default for Carry {
 
 impl Carry {
     /// Appends one byte (the byte-by-byte path).
-    #[inline]
+    #[inline(always)]
     fn push_byte(&mut self, byte: u8, max: usize) {
         let len = self.len as usize;
         if !self.overflow && len < max {
@@ -235,6 +235,13 @@ pub(crate) struct LineScanner {
     carry_line: Bytes,
     /// `carry` holds the line handed out last; clear it before scanning on.
     carry_used: bool,
+    /// The scanner sits in a partial line with nothing else to do: no chunk
+    /// (not even a used-up one), nothing queued, no line pending or handed
+    /// out, no LF to skip, the BOM settled. Then a plain byte is appended
+    /// with one test and [`is_idle`](Self::is_idle) holds. Set only where
+    /// that state is reached; cleared by everything else that can change
+    /// it (the byte-by-byte fast path's one test).
+    plain: bool,
     /// `carry` holds a complete line, absorbed with its terminator (this
     /// byte, already counted in `offset`), not yet handed out.
     pending_end: Option<u8>,
@@ -257,6 +264,7 @@ impl LineScanner {
             carry: Carry::default(),
             carry_line: Bytes::new(),
             carry_used: false,
+            plain: false,
             pending_end: None,
             after_cr: false,
             bom_matched: 0,
@@ -278,6 +286,7 @@ impl LineScanner {
     }
 
     fn push_bytes_in_general(&mut self, chunk: Bytes) {
+        self.plain = false;
         if chunk.is_empty() || self.absorb_partial(&chunk) {
             return;
         }
@@ -288,20 +297,26 @@ impl LineScanner {
     /// is neither CR nor LF and nothing but appending is to be done (no
     /// other input pending, no state to settle).
     /// Returns whether it did.
-    #[inline]
+    #[inline(always)]
     fn push_plain_byte(&mut self, byte: u8) -> bool {
-        let plain = byte != b'\n'
-            && byte != b'\r'
-            && self.nothing_queued()
-            && self.pending_end.is_none()
-            && !self.carry_used
-            && !self.after_cr
-            && usize::from(self.bom_matched) == BOM.len();
-        if plain {
-            self.carry.push_byte(byte, self.max_line_len);
-            self.offset += 1;
+        if byte == b'\n' || byte == b'\r' {
+            self.plain = false;
+            return false;
         }
-        plain
+        if !self.plain {
+            let plain = self.nothing_queued()
+                && self.pending_end.is_none()
+                && !self.carry_used
+                && !self.after_cr
+                && usize::from(self.bom_matched) == BOM.len();
+            if !plain {
+                return false;
+            }
+            self.plain = self.chunk.is_empty();
+        }
+        self.carry.push_byte(byte, self.max_line_len);
+        self.offset += 1;
+        true
     }
 
     /// The current chunk is scanned to its end and nothing is queued after it.
@@ -333,6 +348,7 @@ impl LineScanner {
     }
 
     fn push_slice_in_general(&mut self, chunk: &[u8]) {
+        self.plain = false;
         if chunk.is_empty() || self.absorb_partial(chunk) {
             return;
         }
@@ -381,6 +397,8 @@ impl LineScanner {
         }
         self.pending_end = end;
         self.offset += chunk.len() as u64;
+        // Everything `plain` asks for holds here but, perhaps, the chunk.
+        self.plain = end.is_none() && self.chunk.is_empty();
         true
     }
 
@@ -396,10 +414,11 @@ impl LineScanner {
     /// before it returns `None`, so this never holds one alive.)
     #[inline]
     pub(crate) fn is_idle(&self) -> bool {
-        self.chunk.is_empty()
-            && self.queue.is_empty()
-            && !self.carry_used
-            && self.pending_end.is_none()
+        self.plain
+            || self.chunk.is_empty()
+                && self.queue.is_empty()
+                && !self.carry_used
+                && self.pending_end.is_none()
     }
 
     /// The unscanned rest of the current chunk and the chunk itself, when
@@ -411,6 +430,7 @@ impl LineScanner {
     /// the LF after a CR" is settled first, as `next_line` would do.
     #[inline]
     pub(crate) fn plain_rest(&mut self) -> Option<(&[u8], &Bytes)> {
+        self.plain = false;
         if self.carry_used {
             self.clear_carry();
         }
@@ -440,6 +460,7 @@ impl LineScanner {
     /// them only if it is not followed by an LF that remains unscanned.
     #[inline]
     pub(crate) fn consume(&mut self, n: usize) {
+        self.plain = false;
         self.advance(n);
         self.line_start = self.offset;
     }
@@ -500,6 +521,7 @@ impl LineScanner {
     /// cleared at the next scan. The caller checks the line limit first.
     #[inline]
     pub(crate) fn take_carried_line(&mut self, tail: usize, used: usize) -> &[u8] {
+        self.plain = false;
         let part = self.chunk.get(self.pos..self.pos + tail).unwrap_or_default();
         self.carry.push(part, self.max_line_len);
         self.advance(used);
@@ -542,11 +564,17 @@ impl LineScanner {
             self.after_cr = end == b'\r';
             self.line_start = self.offset;
             self.carry.clear();
+            self.plain = !self.after_cr
+                && self.chunk.is_empty()
+                && self.queue.is_empty()
+                && !self.carry_used
+                && usize::from(self.bom_matched) == BOM.len();
         }
     }
 
     /// Marks the end of the stream after everything queued so far.
     pub(crate) fn push_end(&mut self) {
+        self.plain = false;
         self.queue.push_back(Input::End);
     }
 
@@ -576,6 +604,7 @@ impl LineScanner {
 
     /// Forgets all input and starts a new stream.
     pub(crate) fn reset(&mut self) {
+        self.plain = false;
         self.chunk = Bytes::new();
         self.pos = 0;
         self.queue.clear();
@@ -593,6 +622,7 @@ impl LineScanner {
 
     /// The next complete line, or `None` when the queued input holds none.
     pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
+        self.plain = false;
         if self.carry_used {
             self.clear_carry();
         }
