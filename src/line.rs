@@ -278,7 +278,7 @@ impl LineScanner {
     #[inline]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
         if let [byte] = *chunk {
-            if self.push_plain_byte(byte) {
+            if self.push_plain_byte(byte) || self.push_line_end_byte(byte) {
                 return;
             }
         }
@@ -319,6 +319,35 @@ impl LineScanner {
         true
     }
 
+    /// The byte-by-byte path for a CR or LF: what
+    /// [`absorb_partial`](Self::absorb_partial) does with a one-byte chunk
+    /// (the carried line becomes complete, or the LF of a CRLF is skipped),
+    /// without its search. Returns whether it took the byte.
+    #[inline(never)]
+    fn push_line_end_byte(&mut self, byte: u8) -> bool {
+        if (byte != b'\n' && byte != b'\r')
+            || !self.nothing_queued()
+            || self.pending_end.is_some()
+            || usize::from(self.bom_matched) < BOM.len()
+        {
+            return false;
+        }
+        self.plain = false;
+        self.offset += 1;
+        if self.after_cr {
+            self.after_cr = false;
+            if byte == b'\n' {
+                self.line_start = self.offset;
+                return true;
+            }
+        }
+        if self.carry_used {
+            self.clear_carry();
+        }
+        self.pending_end = Some(byte);
+        true
+    }
+
     /// The current chunk is scanned to its end and nothing is queued after it.
     #[inline]
     fn nothing_queued(&self) -> bool {
@@ -340,7 +369,7 @@ impl LineScanner {
     #[inline]
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
         if let [byte] = *chunk {
-            if self.push_plain_byte(byte) {
+            if self.push_plain_byte(byte) || self.push_line_end_byte(byte) {
                 return;
             }
         }

@@ -331,12 +331,14 @@ impl SimpleLine {
     }
 }
 
-/// What [`Parser::carry_step`] did with a line.
+/// What [`Parser::carry_step`] did with a line. (Small on purpose: an
+/// event inside made every step a copy of it.)
+#[derive(Clone, Copy)]
 enum Step {
     /// Applied it to the block; nothing to return.
     Nothing,
-    /// It dispatched this event.
-    Event(Event),
+    /// A blank line: the caller dispatches the block.
+    Blank,
     /// It ended the block, whose event is to be lent from it.
     Lent,
 }
@@ -487,10 +489,13 @@ impl Parser {
     fn parse_next_item(&mut self) -> Option<Result<Item, Error>> {
         self.block.settle_lent();
         while let Some(step) = self.carry_step(false) {
-            match step {
-                Step::Event(event) => return Some(Ok(Item::Event(event))),
-                _ if self.lines.is_idle() => return None,
-                _ => {}
+            if let Step::Blank = step {
+                if let Some(event) = self.block.dispatch(&mut self.last_event_id) {
+                    return Some(Ok(Item::Event(event)));
+                }
+            }
+            if self.lines.is_idle() {
+                return None;
             }
         }
         if let Some(event) = self.simple_event() {
@@ -612,12 +617,17 @@ impl Parser {
                     Step::Lent => {
                         return Some(Ok(ItemRef::Event(self.block.lend(&self.last_event_id))))
                     }
-                    Step::Event(event) => {
-                        return Some(Ok(ItemRef::from(&*self.held.insert(Item::Event(event)))))
+                    Step::Blank => {
+                        if let Some(event) = self.block.dispatch(&mut self.last_event_id) {
+                            return Some(Ok(ItemRef::from(&*self.held.insert(Item::Event(event)))));
+                        }
                     }
-                    Step::Nothing if self.lines.is_idle() => return None,
-                    Step::Nothing => continue,
+                    Step::Nothing => {}
                 }
+                if self.lines.is_idle() {
+                    return None;
+                }
+                continue;
             }
             // Strict mode must see invalid UTF-8 before anything is
             // consumed, which the borrowing fast paths do not do.
@@ -793,10 +803,7 @@ impl Parser {
                 self.block.lent = true;
                 Step::Lent
             }
-            Kind::Blank => match self.block.dispatch(&mut self.last_event_id) {
-                Some(event) => Step::Event(event),
-                None => Step::Nothing,
-            },
+            Kind::Blank => Step::Blank,
             Kind::Field { name: Name::Data, value } => {
                 if !matches!(self.block.data, Data::None)
                     || value.len() > self.config.max_event_size
