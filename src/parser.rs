@@ -255,6 +255,9 @@ impl Block {
     }
 
     /// Rule 5 (a blank line): dispatch the event, if there is data.
+    /// (Inlined so that the event is built where the caller returns it:
+    /// moved through temporaries, its reloads stalled on store forwarding.)
+    #[inline(always)]
     fn dispatch(&mut self, last_event_id: &mut Str) -> Option<Event> {
         self.commit_id(last_event_id);
         let event_type = mem::take(&mut self.event_type);
