@@ -245,52 +245,47 @@ fn ssekit_drain_ref(parser: &mut ssekit::Parser, out: &mut Outcome) {
     }
 }
 
-fn ssekit_feed_ref(chunks: &[&[u8]], budget: &Budget) -> Outcome {
+/// How ssekit's events are pulled: owned or borrowed.
+type Drain = fn(&mut ssekit::Parser, &mut Outcome);
+
+fn ssekit_slices(chunks: &[&[u8]], budget: &Budget, drain: Drain) -> Outcome {
     let mut out = Outcome::default();
     let mut parser = ssekit::Parser::new();
     for chunk in budgeted(chunks.iter().copied(), budget) {
         parser.feed(chunk);
-        ssekit_drain_ref(&mut parser, &mut out);
+        drain(&mut parser, &mut out);
     }
     parser.finish();
-    ssekit_drain_ref(&mut parser, &mut out);
+    drain(&mut parser, &mut out);
     out
 }
 
-fn ssekit_feed_bytes_ref(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
+fn ssekit_bytes(chunks: Vec<Bytes>, budget: &Budget, drain: Drain) -> Outcome {
     let mut out = Outcome::default();
     let mut parser = ssekit::Parser::new();
     for chunk in budgeted(chunks, budget) {
         parser.feed_bytes(chunk);
-        ssekit_drain_ref(&mut parser, &mut out);
+        drain(&mut parser, &mut out);
     }
     parser.finish();
-    ssekit_drain_ref(&mut parser, &mut out);
+    drain(&mut parser, &mut out);
     out
 }
 
 fn ssekit_feed(chunks: &[&[u8]], budget: &Budget) -> Outcome {
-    let mut out = Outcome::default();
-    let mut parser = ssekit::Parser::new();
-    for chunk in budgeted(chunks.iter().copied(), budget) {
-        parser.feed(chunk);
-        ssekit_drain(&mut parser, &mut out);
-    }
-    parser.finish();
-    ssekit_drain(&mut parser, &mut out);
-    out
+    ssekit_slices(chunks, budget, ssekit_drain)
 }
 
 fn ssekit_feed_bytes(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
-    let mut out = Outcome::default();
-    let mut parser = ssekit::Parser::new();
-    for chunk in budgeted(chunks, budget) {
-        parser.feed_bytes(chunk);
-        ssekit_drain(&mut parser, &mut out);
-    }
-    parser.finish();
-    ssekit_drain(&mut parser, &mut out);
-    out
+    ssekit_bytes(chunks, budget, ssekit_drain)
+}
+
+fn ssekit_feed_ref(chunks: &[&[u8]], budget: &Budget) -> Outcome {
+    ssekit_slices(chunks, budget, ssekit_drain_ref)
+}
+
+fn ssekit_feed_bytes_ref(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
+    ssekit_bytes(chunks, budget, ssekit_drain_ref)
 }
 
 // ---------------------------------------------------------------- peers
