@@ -83,6 +83,15 @@ pub(crate) enum Line<'a> {
 /// in it, a whole inline window (see [`Carry::short_line`]).
 const SHORT_BUF: usize = 2 * INLINE_CAPACITY + 4;
 
+/// A line completed in the carry, for an owned event
+/// ([`LineScanner::take_carried_line_owned`]).
+pub(crate) enum CarriedLine<'a> {
+    /// Short enough for every value to be stored inline.
+    Short(&'a [u8]),
+    /// Frozen out of the carry, handed over.
+    Long(Bytes),
+}
+
 /// The beginning of a line that straddles chunks.
 ///
 /// A line of up to [`INLINE_CAPACITY`] bytes (what byte-by-byte feeding
@@ -557,6 +566,18 @@ impl LineScanner {
         self.line_start = self.offset;
         self.carry_used = true;
         self.carry.kept()
+    }
+
+    /// [`take_carried_line`](Self::take_carried_line) for an owned event:
+    /// a long line is frozen out of the carry and handed over whole (its
+    /// values need no view, so no reference is counted for them).
+    pub(crate) fn take_carried_line_owned(&mut self, tail: usize, used: usize) -> CarriedLine<'_> {
+        self.take_carried_line(tail, used);
+        if self.carry.len as usize <= INLINE_CAPACITY {
+            return CarriedLine::Short(self.carry.kept());
+        }
+        self.carry.last_frozen = self.carry.buf.len();
+        CarriedLine::Long(self.carry.buf.split().freeze())
     }
 
     /// Whether a complete line absorbed into the carry awaits (see

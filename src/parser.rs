@@ -55,10 +55,10 @@
 //! `SPEC.md` / the WHATWG "Interpreting an event stream" steps.
 
 use crate::field::{self, Kind, Name};
-use crate::line::{find_line_end, Line, LineScanner};
+use crate::line::{find_line_end, CarriedLine, Line, LineScanner};
 use crate::text::is_utf8;
 use crate::{Error, Event, EventRef, Item, ItemRef, Str};
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use core::mem;
 
 /// Default for [`ParserBuilder::max_line_len`]: 16 MiB (a single-line event
@@ -504,6 +504,12 @@ impl Parser {
         if let Some(event) = self.simple_event() {
             return Some(Ok(Item::Event(event)));
         }
+        // Strict mode must see invalid UTF-8 before anything is consumed.
+        if !self.config.strict_utf8 {
+            if let Some(scan) = self.carried_scan() {
+                return Some(Ok(Item::Event(self.take_carried_event(scan))));
+            }
+        }
         self.parse_item()
     }
 
@@ -678,6 +684,30 @@ impl Parser {
             return None;
         }
         Some((tail.len(), used, value_start))
+    }
+
+    /// The owned counterpart of [`lend_carried_event`]
+    /// (Self::lend_carried_event): the completed line is frozen out of the
+    /// carry and becomes the event's data as it is (past the field name),
+    /// without a view of it. Data that is not valid UTF-8 is decoded with
+    /// replacement.
+    fn take_carried_event(&mut self, (tail, used, value_start): (usize, usize, usize)) -> Event {
+        let Self { lines, block, last_event_id, .. } = self;
+        block.commit_id(last_event_id);
+        let data = match lines.take_carried_line_owned(tail, used) {
+            CarriedLine::Short(line) => {
+                Str::decode(line.get(value_start..).unwrap_or_default(), None)
+            }
+            CarriedLine::Long(mut line) => {
+                line.advance(value_start.min(line.len()));
+                Str::from_utf8_lossy(line)
+            }
+        };
+        let event_type = match mem::take(&mut block.event_type) {
+            event_type if event_type.is_empty() => Str::MESSAGE,
+            event_type => event_type,
+        };
+        Event::new(event_type, data, last_event_id.clone())
     }
 
     /// Completes the line [`carried_scan`](Self::carried_scan) found in the
