@@ -227,6 +227,7 @@ where
 
 // ---------------------------------------------------------------- ssekit
 
+#[inline]
 fn ssekit_drain(parser: &mut ssekit::Parser, out: &mut Outcome) {
     while let Some(item) = parser.next_event() {
         match item {
@@ -236,6 +237,7 @@ fn ssekit_drain(parser: &mut ssekit::Parser, out: &mut Outcome) {
     }
 }
 
+#[inline]
 fn ssekit_drain_ref(parser: &mut ssekit::Parser, out: &mut Outcome) {
     while let Some(item) = parser.next_event_ref() {
         match item {
@@ -245,10 +247,14 @@ fn ssekit_drain_ref(parser: &mut ssekit::Parser, out: &mut Outcome) {
     }
 }
 
-/// How ssekit's events are pulled: owned or borrowed.
-type Drain = fn(&mut ssekit::Parser, &mut Outcome);
+// How ssekit's events are pulled (owned or borrowed) is a type parameter,
+// not a function pointer: a pointer kept the pull loop from being inlined
+// into the feeding loop, a call per chunk that no peer's loop pays.
 
-fn ssekit_slices(chunks: &[&[u8]], budget: &Budget, drain: Drain) -> Outcome {
+fn ssekit_slices<D>(chunks: &[&[u8]], budget: &Budget, drain: D) -> Outcome
+where
+    D: Fn(&mut ssekit::Parser, &mut Outcome),
+{
     let mut out = Outcome::default();
     let mut parser = ssekit::Parser::new();
     for chunk in budgeted(chunks.iter().copied(), budget) {
@@ -260,7 +266,10 @@ fn ssekit_slices(chunks: &[&[u8]], budget: &Budget, drain: Drain) -> Outcome {
     out
 }
 
-fn ssekit_bytes(chunks: Vec<Bytes>, budget: &Budget, drain: Drain) -> Outcome {
+fn ssekit_bytes<D>(chunks: Vec<Bytes>, budget: &Budget, drain: D) -> Outcome
+where
+    D: Fn(&mut ssekit::Parser, &mut Outcome),
+{
     let mut out = Outcome::default();
     let mut parser = ssekit::Parser::new();
     for chunk in budgeted(chunks, budget) {
