@@ -79,10 +79,6 @@ pub(crate) enum Line<'a> {
     End,
 }
 
-/// Size of [`Carry::short`]: room for a short line and, past any value
-/// in it, a whole inline window (see [`Carry::short_line`]).
-const SHORT_BUF: usize = 2 * INLINE_CAPACITY + 4;
-
 /// A line completed in the carry, for an owned event
 /// ([`LineScanner::take_carried_line_owned`]).
 pub(crate) enum CarriedLine<'a> {
@@ -96,11 +92,11 @@ pub(crate) enum CarriedLine<'a> {
 ///
 /// A line of up to [`INLINE_CAPACITY`] bytes (what byte-by-byte feeding
 /// builds for most lines) stays in a fixed array: a byte is appended with
-/// one store, and a value is copied out with one fixed-size copy. A longer
-/// line moves to `buf`, which can be frozen and shared.
+/// one store, and values are copied out inline. A longer line moves to
+/// `buf`, which can be frozen and shared.
 #[derive(Debug)]
 struct Carry {
-    short: [u8; SHORT_BUF],
+    short: [u8; INLINE_CAPACITY],
     buf: BytesMut,
     /// Length of the line so far; may exceed what is kept once over the
     /// limit. Up to `INLINE_CAPACITY` the bytes are in `short`, past it in
@@ -116,7 +112,7 @@ struct Carry {
 impl Default for Carry {
     fn default() -> Self {
         Self {
-            short: [0; SHORT_BUF],
+            short: [0; INLINE_CAPACITY],
             buf: BytesMut::new(),
             len: 0,
             overflow: false,
@@ -197,15 +193,12 @@ impl Carry {
         }
     }
 
-    /// The short line held here (`None` if long or too long) and a window
-    /// of the array it is in: every value of the line starts at most
-    /// `INLINE_CAPACITY` bytes in, so has a whole inline window after it.
-    fn short_line(&self) -> Option<(&[u8], &[u8; SHORT_BUF])> {
-        let len = self.len as usize;
-        if self.overflow || len > INLINE_CAPACITY {
+    /// The short line held here (`None` if long or too long).
+    fn short_line(&self) -> Option<&[u8]> {
+        if self.overflow {
             return None;
         }
-        Some((self.short.get(..len)?, &self.short))
+        self.short.get(..self.len as usize)
     }
 
     /// Hands out the complete line held here, which starts at `offset`,
@@ -591,18 +584,12 @@ impl LineScanner {
     /// not yet handed out, when it is short enough to be copied inline
     /// (byte-by-byte feeding leaves every line there); see
     /// [`skip_pending_line`](Self::skip_pending_line).
-    ///
-    /// With the line comes a window of the array it lies in, for copying
-    /// values out with one fixed-size copy: a value at `start` in the line
-    /// is at `start` in the window, with at least `INLINE_CAPACITY` bytes
-    /// after it.
     #[inline]
-    pub(crate) fn pending_short_line(&self) -> Option<(&[u8], &[u8])> {
+    pub(crate) fn pending_short_line(&self) -> Option<&[u8]> {
         self.pending_end?;
         // `absorb_partial` cleared a used carry before absorbing into it.
         debug_assert!(!self.carry_used);
-        let (line, window) = self.carry.short_line()?;
-        Some((line, window))
+        self.carry.short_line()
     }
 
     /// Marks the line [`pending_short_line`](Self::pending_short_line)

@@ -813,18 +813,9 @@ impl Parser {
         if self.block.discarding || self.config.strict_utf8 {
             return None;
         }
-        let (line, window) = self.lines.pending_short_line()?;
-        // A field's value ends the line: it starts this far into the line
-        // (and the window), with a whole inline window after it.
-        // Checked here, built in place below: returning the `Str` itself
-        // through an `Option` made it take a trip through the stack that
-        // stalled on store forwarding.
-        let checked = |value: &[u8]| {
-            let start = line.len() - value.len();
-            let window = window.get(start..)?.first_chunk::<{ Str::INLINE_CAPACITY }>()?;
-            // `value.len() <= line.len() <= INLINE_CAPACITY < 256`.
-            is_utf8(value).then_some((window, value.len() as u8))
-        };
+        let line = self.lines.pending_short_line()?;
+        // The line's bytes were stored one at a time just now: values are
+        // copied out byte by byte (see `Str::copied_bytewise`).
         let step = match field::split(line) {
             // Only inline data is lent in place: a view would keep its
             // chunk (or the carry's storage) until the next pull that
@@ -843,19 +834,25 @@ impl Parser {
                 {
                     return None;
                 }
-                let (window, len) = checked(value)?;
-                self.block.data = Data::One(Str::from_window(window, len));
+                if !is_utf8(value) {
+                    return None;
+                }
+                self.block.data = Data::One(Str::copied_bytewise(value));
                 self.block.data_len = value.len() as u64;
                 Step::Nothing
             }
             Kind::Field { name: Name::Event, value } => {
-                let (window, len) = checked(value)?;
-                self.block.event_type = Str::from_window(window, len);
+                if !is_utf8(value) {
+                    return None;
+                }
+                self.block.event_type = Str::copied_bytewise(value);
                 Step::Nothing
             }
             Kind::Field { name: Name::Id, value } if field::id_is_valid(value) => {
-                let (window, len) = checked(value)?;
-                self.block.id = Str::from_window(window, len);
+                if !is_utf8(value) {
+                    return None;
+                }
+                self.block.id = Str::copied_bytewise(value);
                 self.block.id_changed = true;
                 Step::Nothing
             }
