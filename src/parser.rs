@@ -58,7 +58,7 @@ use crate::field::{self, Kind, Name};
 use crate::line::{find_line_end, CarriedLine, Line, LineScanner};
 use crate::text::is_utf8;
 use crate::{Error, Event, EventRef, Item, ItemRef, Str};
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, BufMut, Bytes, BytesMut};
 use core::mem;
 
 /// Default for [`ParserBuilder::max_line_len`]: 16 MiB (a single-line event
@@ -197,6 +197,14 @@ impl Block {
             return Err(size);
         }
         self.data_len = size;
+        if let Data::Joined = self.data {
+            // The commonest case of a multi-line event, without moving the
+            // buffer's state in and out.
+            self.data_buf.reserve(1 + value.len());
+            self.data_buf.put_u8(b'\n');
+            self.data_buf.extend_from_slice(value);
+            return Ok(());
+        }
         match mem::replace(&mut self.data, Data::Joined) {
             Data::None => match Str::decode_valid(value, owner) {
                 Some(data) => self.data = Data::One(data),
