@@ -214,9 +214,15 @@ impl Carry {
             let text = self.short.get(..self.len as usize).unwrap_or_default();
             return Line::Text { text, owner: None, offset };
         }
-        self.last_frozen = self.buf.len();
-        *frozen = self.buf.split().freeze();
+        *frozen = self.freeze();
         Line::Text { text: frozen, owner: Some(frozen), offset }
+    }
+
+    /// Hands over the long line held in `buf`, remembering its size for
+    /// the next long line (see [`last_frozen`](Self::last_frozen)).
+    fn freeze(&mut self) -> Bytes {
+        self.last_frozen = self.buf.len();
+        self.buf.split().freeze()
     }
 }
 
@@ -306,12 +312,7 @@ impl LineScanner {
             return false;
         }
         if !self.plain {
-            let plain = self.nothing_queued()
-                && self.pending_end.is_none()
-                && !self.carry_used
-                && !self.after_cr
-                && usize::from(self.bom_matched) == BOM.len();
-            if !plain {
+            if !self.only_appending() {
                 return false;
             }
             self.plain = self.chunk.is_empty();
@@ -327,11 +328,7 @@ impl LineScanner {
     /// without its search. Returns whether it took the byte.
     #[inline(never)]
     fn push_line_end_byte(&mut self, byte: u8) -> bool {
-        if (byte != b'\n' && byte != b'\r')
-            || !self.nothing_queued()
-            || self.pending_end.is_some()
-            || usize::from(self.bom_matched) < BOM.len()
-        {
+        if (byte != b'\n' && byte != b'\r') || !self.may_absorb() {
             return false;
         }
         self.plain = false;
@@ -354,6 +351,23 @@ impl LineScanner {
     #[inline]
     fn nothing_queued(&self) -> bool {
         self.pos == self.chunk.len() && self.queue.is_empty()
+    }
+
+    /// A small chunk may go straight into the carry: nothing is queued, no
+    /// complete line waits there, the BOM is settled.
+    #[inline]
+    fn may_absorb(&self) -> bool {
+        self.nothing_queued()
+            && self.pending_end.is_none()
+            && usize::from(self.bom_matched) == BOM.len()
+    }
+
+    /// Everything [`plain`](Self::plain) asks for but the chunk being gone:
+    /// besides [`may_absorb`](Self::may_absorb), no line handed out from the
+    /// carry and no LF to skip.
+    #[inline]
+    fn only_appending(&self) -> bool {
+        self.may_absorb() && !self.carry_used && !self.after_cr
     }
 
     /// Queues a chunk that [`absorb_partial`](Self::absorb_partial) declined.
@@ -395,10 +409,7 @@ impl LineScanner {
     /// queueing (and, for `feed`, copying) it; it makes small chunks cheap,
     /// byte-by-byte feeding above all. Returns whether `chunk` was absorbed.
     fn absorb_partial(&mut self, chunk: &[u8]) -> bool {
-        if !self.nothing_queued()
-            || self.pending_end.is_some()
-            || usize::from(self.bom_matched) < BOM.len()
-        {
+        if !self.may_absorb() {
             return false;
         }
         if self.after_cr {
@@ -569,8 +580,7 @@ impl LineScanner {
         if self.carry.len as usize <= INLINE_CAPACITY {
             return CarriedLine::Short(self.carry.kept());
         }
-        self.carry.last_frozen = self.carry.buf.len();
-        CarriedLine::Long(self.carry.buf.split().freeze())
+        CarriedLine::Long(self.carry.freeze())
     }
 
     /// Whether a complete line absorbed into the carry awaits (see
@@ -601,11 +611,7 @@ impl LineScanner {
             self.after_cr = end == b'\r';
             self.line_start = self.offset;
             self.carry.clear();
-            self.plain = !self.after_cr
-                && self.chunk.is_empty()
-                && self.queue.is_empty()
-                && !self.carry_used
-                && usize::from(self.bom_matched) == BOM.len();
+            self.plain = self.chunk.is_empty() && self.only_appending();
         }
     }
 

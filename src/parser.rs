@@ -197,15 +197,14 @@ impl Block {
             return Err(size);
         }
         self.data_len = size;
-        if let Data::Joined = self.data {
-            // The commonest case of a multi-line event, without moving the
-            // buffer's state in and out.
-            self.data_buf.reserve(1 + value.len());
-            self.data_buf.put_u8(b'\n');
-            self.data_buf.extend_from_slice(value);
-            return Ok(());
-        }
-        match mem::replace(&mut self.data, Data::Joined) {
+        // Matched in place: the commonest case, a line appended to joined
+        // data, leaves the state as it is.
+        match &self.data {
+            Data::Joined => {
+                self.data_buf.reserve(1 + value.len());
+                self.data_buf.put_u8(b'\n');
+                self.data_buf.extend_from_slice(value);
+            }
             Data::None => match Str::decode_valid(value, owner) {
                 Some(data) => self.data = Data::One(data),
                 // Invalid UTF-8 is decoded at dispatch, so that what the
@@ -214,17 +213,15 @@ impl Block {
                 None => {
                     self.data_buf.clear();
                     self.data_buf.extend_from_slice(value);
+                    self.data = Data::Joined;
                 }
             },
             Data::One(first) => {
                 self.data_buf.clear();
                 self.data_buf.extend_from_slice(first.as_bytes());
-                self.data_buf.extend_from_slice(b"\n");
+                self.data_buf.put_u8(b'\n');
                 self.data_buf.extend_from_slice(value);
-            }
-            Data::Joined => {
-                self.data_buf.extend_from_slice(b"\n");
-                self.data_buf.extend_from_slice(value);
+                self.data = Data::Joined;
             }
         }
         Ok(())
@@ -255,6 +252,16 @@ impl Block {
         }
     }
 
+    /// The event type buffer, emptied, or `"message"` if it was empty
+    /// (rule 5, step 6).
+    #[inline(always)]
+    fn take_event_type(&mut self) -> Str {
+        match mem::take(&mut self.event_type) {
+            event_type if event_type.is_empty() => Str::MESSAGE,
+            event_type => event_type,
+        }
+    }
+
     /// Rule 5a: the last event ID string takes the buffer's value.
     fn commit_id(&mut self, last_event_id: &mut Str) {
         if mem::take(&mut self.id_changed) {
@@ -268,7 +275,7 @@ impl Block {
     #[inline(always)]
     fn dispatch(&mut self, last_event_id: &mut Str) -> Option<Event> {
         self.commit_id(last_event_id);
-        let event_type = mem::take(&mut self.event_type);
+        let event_type = self.take_event_type();
         self.data_len = 0;
         let data = match mem::take(&mut self.data) {
             Data::None => return None,
@@ -280,7 +287,6 @@ impl Block {
             }
             Data::Joined => Str::from_utf8_lossy(self.data_buf.split().freeze()),
         };
-        let event_type = if event_type.is_empty() { Str::MESSAGE } else { event_type };
         Some(Event::new(event_type, data, last_event_id.clone()))
     }
 
@@ -711,11 +717,7 @@ impl Parser {
                 Str::from_utf8_lossy(line)
             }
         };
-        let event_type = match mem::take(&mut block.event_type) {
-            event_type if event_type.is_empty() => Str::MESSAGE,
-            event_type => event_type,
-        };
-        Event::new(event_type, data, last_event_id.clone())
+        Event::new(block.take_event_type(), data, last_event_id.clone())
     }
 
     /// Completes the line [`carried_scan`](Self::carried_scan) found in the
@@ -739,11 +741,8 @@ impl Parser {
             };
             return EventRef::new(event_type, data, last_event_id.as_bytes());
         }
-        let event_type = match mem::take(&mut block.event_type) {
-            event_type if event_type.is_empty() => Str::MESSAGE,
-            event_type => event_type,
-        };
-        let event = Event::new(event_type, Str::decode(data, None), last_event_id.clone());
+        let event =
+            Event::new(block.take_event_type(), Str::decode(data, None), last_event_id.clone());
         match held.insert(Item::Event(event)) {
             Item::Event(event) => EventRef::from(&*event),
             // Just inserted as an event.
@@ -795,11 +794,11 @@ impl Parser {
     /// whole into the scanner's carry (see
     /// [`LineScanner::pending_short_line`]) and applies it straight to the
     /// block, for the lines that need no more than that: the first `data`
-    /// line of a block, `event`, `id`, and the blank line, whose event (if
-    /// any) it returns. `None` (nothing consumed) for anything else: a
-    /// block being discarded, a second `data` line, another field, a
-    /// comment, a value that is not valid UTF-8, strict mode, a limit to
-    /// report.
+    /// line of a block, `event`, `id`, and the blank line, which it reports
+    /// ([`Step::Blank`]) for the caller to dispatch. `None` (nothing
+    /// consumed) for anything else: a block being discarded, a second
+    /// `data` line, another field, a comment, a value that is not valid
+    /// UTF-8, strict mode, a limit to report.
     ///
     /// With `lend`, a blank line that ends a block of one short `data` line
     /// leaves the block as it is, marked lent ([`Step::Lent`]): the event
