@@ -81,9 +81,9 @@ pub enum Item {
 /// makes an owned copy.
 ///
 /// Like a [`Str`], the fields were checked to be UTF-8 (or decoded with
-/// replacement) when the event was parsed, and the crate forbids `unsafe`:
-/// the `&str` accessors check them again, the `_bytes` ones do not (what
-/// `serde_json::from_slice` or a proxy's write wants).
+/// replacement) once, when the event was parsed: the `&str` accessors are
+/// free, and the `_bytes` ones are there for what wants bytes
+/// (`serde_json::from_slice`, a proxy's write).
 ///
 /// ```
 /// let mut parser = ssekit::Parser::new();
@@ -96,55 +96,49 @@ pub enum Item {
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventRef<'a> {
-    event_type: &'a [u8],
-    data: &'a [u8],
-    id: &'a [u8],
-}
-
-/// The text of bytes known to be UTF-8 (the fallback is unreachable).
-fn text(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).unwrap_or_default()
+    event_type: &'a str,
+    data: &'a str,
+    id: &'a str,
 }
 
 impl<'a> EventRef<'a> {
-    /// Fields that are valid UTF-8.
-    pub(crate) fn new(event_type: &'a [u8], data: &'a [u8], id: &'a [u8]) -> Self {
+    pub(crate) fn new(event_type: &'a str, data: &'a str, id: &'a str) -> Self {
         Self { event_type, data, id }
     }
 
     /// The event type, as [`Event::event_type`]: never empty.
     pub fn event_type(&self) -> &'a str {
-        text(self.event_type)
+        self.event_type
     }
 
     /// The data, as [`Event::data`].
     pub fn data(&self) -> &'a str {
-        text(self.data)
+        self.data
     }
 
     /// The last event ID string at the time of dispatch, as [`Event::id`].
     pub fn id(&self) -> &'a str {
-        text(self.id)
-    }
-
-    /// The UTF-8 bytes of [`event_type`](Self::event_type), unchecked.
-    pub fn event_type_bytes(&self) -> &'a [u8] {
-        self.event_type
-    }
-
-    /// The UTF-8 bytes of [`data`](Self::data), unchecked.
-    pub fn data_bytes(&self) -> &'a [u8] {
-        self.data
-    }
-
-    /// The UTF-8 bytes of [`id`](Self::id), unchecked.
-    pub fn id_bytes(&self) -> &'a [u8] {
         self.id
+    }
+
+    /// The bytes of [`event_type`](Self::event_type).
+    pub fn event_type_bytes(&self) -> &'a [u8] {
+        self.event_type.as_bytes()
+    }
+
+    /// The bytes of [`data`](Self::data).
+    pub fn data_bytes(&self) -> &'a [u8] {
+        self.data.as_bytes()
+    }
+
+    /// The bytes of [`id`](Self::id).
+    pub fn id_bytes(&self) -> &'a [u8] {
+        self.id.as_bytes()
     }
 
     /// An owned copy (short fields inline, long ones in a new allocation).
     pub fn to_event(&self) -> Event {
-        Event::new(self.event_type(), self.data(), self.id())
+        Event::new(self.event_type, self.data, self.id)
     }
 }
 
@@ -160,7 +154,7 @@ impl fmt::Debug for EventRef<'_> {
 
 impl<'a> From<&'a Event> for EventRef<'a> {
     fn from(event: &'a Event) -> Self {
-        Self::new(event.event_type().as_bytes(), event.data().as_bytes(), event.id().as_bytes())
+        Self::new(event.event_type(), event.data(), event.id())
     }
 }
 

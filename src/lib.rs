@@ -171,7 +171,7 @@
 //! [`Parser::last_event_id`]) and keeps them across [`Parser::reset`].
 
 #![no_std]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 // The library is `no_std`: reach for `core`/`alloc` first (tests may use std).
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]

@@ -2,61 +2,62 @@
 //!
 //! The [`LineScanner`] owns the input that has been fed but not yet parsed
 //! (a queue of [`Bytes`] chunks) and hands out one complete line at a time.
+//! It knows nothing of fields or events.
 //!
 //! # The state machine
 //!
 //! ```text
-//! end-of-line = ( cr lf / cr / lf )        ; WHATWG "Parsing an event stream"
-//! stream      = [ bom ] *event
+//! stream      = [ bom ] *event                 ; WHATWG "Parsing an event stream"
+//! end-of-line = ( cr lf / cr / lf )
 //! ```
 //!
-//! * `bom_matched`: how many bytes of a leading `EF BB BF` have been seen.
-//!   The BOM is stripped only at the very start of a stream, even when its
-//!   three bytes arrive in separate chunks; if the bytes turn out not to be a
-//!   BOM they become ordinary line content.
+//! * `bom`: how many bytes of a leading `EF BB BF` have been seen. The BOM
+//!   is stripped only at the very start of a stream, even when its bytes
+//!   arrive in separate chunks; bytes that turn out not to be one are line
+//!   content.
 //! * `after_cr`: the previous line ended at a CR. A CR ends its line at once
 //!   (we never wait for the next chunk to decide), so an event is available
 //!   the moment the byte that completes it arrives; an LF that follows, even
 //!   as the first byte of the next chunk, is then skipped.
 //! * `carry`: the beginning of a line that straddles chunks. A line wholly
-//!   inside one chunk is handed out as a view into that chunk, without a copy;
-//!   only a straddling line is copied, once, into this reused buffer.
-//! * `pending_end`: a small chunk whose only line end is its last byte (what
-//!   byte-by-byte feeding and line-by-line readers produce) goes straight
-//!   into `carry` when fed, terminator noted here; the line is handed out
-//!   from `carry` by the next pull. Nothing is queued or copied twice.
+//!   inside one chunk is handed out as a view into that chunk; only a
+//!   straddling line is copied, once, into this reused buffer. A long one
+//!   is then frozen (`frozen`) so that its values can be views too.
+//! * `held`: where the line handed out last lies. It stays valid until the
+//!   next call that scans or feeds, so the parser can build or lend an
+//!   event from it after the rules have run.
 //!
-//! The parser's fast path reads whole lines straight from the chunk through
-//! [`LineScanner::plain_rest`] and [`LineScanner::consume`], bypassing
-//! [`LineScanner::next_line`] when the scanner has no state to settle.
+//! # Fast paths
+//!
+//! Two, both switched off by `fast = false` (and tested both ways):
+//!
+//! * *A blank line right after a line* in the same chunk is consumed with it
+//!   and reported as [`Line::Text::blank_follows`], so that a one-line event
+//!   is dispatched straight from the chunk instead of being buffered first.
+//! * *Absorbing*: with nothing else pending, a small chunk with no line end,
+//!   or one only as its last byte, goes straight into `carry` when fed
+//!   (the terminator is kept in `pending_end`), which is what scanning it
+//!   would do, minus queueing and copying it. Byte-by-byte feeding and
+//!   line-by-line readers produce such chunks.
 //!
 //! # Invariants
 //!
-//! * Never rescan more than once: each byte is looked at by one line-end
-//!   search (plus the copy into `carry` for straddling lines), or by two
-//!   when the parser's fast path looks at a line and declines it.
-//! * Memory is bounded: `carry` never holds more than `max_line_len` bytes.
-//!   A longer line is skipped as it streams in; only its length is counted,
-//!   and it is reported as [`Line::TooLong`] when its terminator arrives.
-//! * Chunking never changes the result, nor any reported size or offset.
-//!
-//! # Advice for hackers
-//!
-//! Every branch here runs under the conformance runner at every split point
-//! of every vector and under the chunking property tests: change freely, then
-//! run `cargo test`. Keep the common path (line inside the chunk, no carry)
-//! first and cheap.
+//! * Each byte is looked at by one line-end search, plus the copy into
+//!   `carry` for a straddling line.
+//! * `carry` never holds more than `max_line_len` bytes: a longer line is
+//!   counted, not kept, and reported as [`Line::TooLong`] when it ends.
+//! * Chunking never changes the lines, nor any reported size or offset.
 
 use alloc::collections::VecDeque;
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 use crate::Str;
 
-/// Lines no longer than this are handed out from the carry without
-/// freezing it: none of their values can need a view.
-const INLINE_CAPACITY: usize = Str::INLINE_CAPACITY;
-
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// A line carried over no longer than this is handed out without freezing
+/// it: every value of it is stored inline, so none needs a view.
+const SHORT_LINE: usize = Str::INLINE_CAPACITY;
 
 /// One unit of pending input.
 #[derive(Debug)]
@@ -70,159 +71,56 @@ enum Input {
 #[derive(Debug)]
 pub(crate) enum Line<'a> {
     /// A complete line (terminator excluded) and the stream offset of its
-    /// first byte. `owner` is the chunk the line lies in, when it lies wholly
-    /// in one, so values can be handed out as views into it.
-    Text { text: &'a [u8], owner: Option<&'a Bytes>, offset: u64 },
+    /// first byte. `owner` is the storage the line lies in, when a value
+    /// of it can be a view; `blank_follows`: a blank line came right after
+    /// it and was consumed with it.
+    Text { text: &'a [u8], owner: Option<&'a Bytes>, offset: u64, blank_follows: bool },
     /// A complete line longer than the limit; its bytes were skipped.
     TooLong { size: u64, offset: u64 },
     /// The end of the stream (`finish`): the next line starts a new stream.
     End,
 }
 
-/// A line completed in the carry, for an owned event
-/// ([`LineScanner::take_carried_line_owned`]).
-pub(crate) enum CarriedLine<'a> {
-    /// Short enough for every value to be stored inline.
-    Short(&'a [u8]),
-    /// Frozen out of the carry, handed over.
-    Long(Bytes),
+/// Where the line handed out last lies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Held {
+    Nothing,
+    /// `chunk[start..end]`.
+    Chunk {
+        start: usize,
+        end: usize,
+    },
+    /// `carry.buf`.
+    Carry,
+    /// `carry.frozen`.
+    Frozen,
 }
 
 /// The beginning of a line that straddles chunks.
-///
-/// A line of up to [`INLINE_CAPACITY`] bytes (what byte-by-byte feeding
-/// builds for most lines) stays in a fixed array: a byte is appended with
-/// one store, and values are copied out inline. A longer line moves to
-/// `buf`, which can be frozen and shared.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct Carry {
-    short: [u8; INLINE_CAPACITY],
     buf: BytesMut,
-    /// Length of the line so far; may exceed what is kept once over the
-    /// limit. Up to `INLINE_CAPACITY` the bytes are in `short`, past it in
-    /// `buf`.
+    /// Length of the line so far; past the limit its bytes are counted,
+    /// not kept.
     len: u64,
-    /// The line is already too long: its bytes are counted, not kept.
-    overflow: bool,
-    /// Length of the last line frozen out of `buf`: the room to ask for
-    /// when the next long line starts.
-    last_frozen: usize,
-}
-
-impl Default for Carry {
-    fn default() -> Self {
-        Self {
-            short: [0; INLINE_CAPACITY],
-            buf: BytesMut::new(),
-            len: 0,
-            overflow: false,
-            last_frozen: 0,
-        }
-    }
+    /// The last long line completed here, frozen so values can be views.
+    frozen: Bytes,
 }
 
 impl Carry {
-    /// Appends one byte (the byte-by-byte path).
-    #[inline(always)]
-    fn push_byte(&mut self, byte: u8, max: usize) {
-        let len = self.len as usize;
-        if !self.overflow && len < max {
-            if len < INLINE_CAPACITY {
-                if let Some(slot) = self.short.get_mut(len) {
-                    *slot = byte;
-                    self.len += 1;
-                    return;
-                }
-            } else if len > INLINE_CAPACITY {
-                // Already moved to `buf`.
-                self.buf.put_u8(byte);
-                self.len += 1;
-                return;
-            }
-        }
-        self.push(&[byte], max);
-    }
-
     fn push(&mut self, part: &[u8], max: usize) {
-        let before = self.len;
         self.len += part.len() as u64;
-        if self.overflow {
-            return;
-        }
-        if self.len > max as u64 {
-            self.overflow = true;
+        if self.len <= max as u64 {
+            self.buf.extend_from_slice(part);
+        } else if !self.buf.is_empty() {
             self.buf.clear();
-            return;
         }
-        let (before, after) = (before as usize, self.len as usize);
-        if after <= INLINE_CAPACITY {
-            if let Some(room) = self.short.get_mut(before..after) {
-                room.copy_from_slice(part);
-            }
-            return;
-        }
-        if before <= INLINE_CAPACITY {
-            // The line outgrows `short`: move it to `buf`.
-            if self.last_frozen > after {
-                // A new line after a long one: take room for as much again
-                // now, while there is little to move. Once the frozen line
-                // is dropped this reclaims its storage; growing by doubling
-                // later would move the partial line each time.
-                self.buf.reserve(self.last_frozen);
-                self.last_frozen = 0;
-            }
-            self.buf.extend_from_slice(self.short.get(..before).unwrap_or_default());
-        }
-        self.buf.extend_from_slice(part);
     }
 
     fn clear(&mut self) {
         self.buf.clear();
         self.len = 0;
-        self.overflow = false;
-    }
-
-    /// The bytes of the line kept so far.
-    fn kept(&self) -> &[u8] {
-        if self.overflow {
-            return &[];
-        }
-        match self.short.get(..self.len as usize) {
-            Some(short) if self.len as usize <= INLINE_CAPACITY => short,
-            _ => &self.buf,
-        }
-    }
-
-    /// The short line held here (`None` if long or too long).
-    fn short_line(&self) -> Option<&[u8]> {
-        if self.overflow {
-            return None;
-        }
-        self.short.get(..self.len as usize)
-    }
-
-    /// Hands out the complete line held here, which starts at `offset`,
-    /// freezing it into `frozen` if its values may need views. (Not a method
-    /// of the scanner so that it borrows only these fields.)
-    fn line<'a>(&'a mut self, frozen: &'a mut Bytes, offset: u64) -> Line<'a> {
-        if self.overflow {
-            return Line::TooLong { size: self.len, offset };
-        }
-        if self.len as usize <= INLINE_CAPACITY {
-            // Every value of so short a line is stored inline: no view is
-            // needed.
-            let text = self.short.get(..self.len as usize).unwrap_or_default();
-            return Line::Text { text, owner: None, offset };
-        }
-        *frozen = self.freeze();
-        Line::Text { text: frozen, owner: Some(frozen), offset }
-    }
-
-    /// Hands over the long line held in `buf`, remembering its size for
-    /// the next long line (see [`last_frozen`](Self::last_frozen)).
-    fn freeze(&mut self) -> Bytes {
-        self.last_frozen = self.buf.len();
-        self.buf.split().freeze()
+        self.frozen = Bytes::new();
     }
 }
 
@@ -237,142 +135,65 @@ pub(crate) struct LineScanner {
     /// Reused buffer that `feed(&[u8])` copies into.
     owned: BytesMut,
     carry: Carry,
-    /// The last line assembled in `carry`, frozen so that its values can be
-    /// handed out as views (no second copy); dropped before scanning on so
-    /// `carry` can reclaim its storage.
-    carry_line: Bytes,
-    /// `carry` holds the line handed out last; clear it before scanning on.
-    carry_used: bool,
-    /// The scanner sits in a partial line with nothing else to do: no chunk
-    /// (not even a used-up one), nothing queued, no line pending or handed
-    /// out, no LF to skip, the BOM settled. Then a plain byte is appended
-    /// with one test and [`is_idle`](Self::is_idle) holds. Set only where
-    /// that state is reached; cleared by everything else that can change
-    /// it (the byte-by-byte fast path's one test).
-    plain: bool,
-    /// `carry` holds a complete line, absorbed with its terminator (this
-    /// byte, already counted in `offset`), not yet handed out.
+    held: Held,
+    /// `carry` holds a complete line, absorbed with this terminator (already
+    /// counted in `offset`), not yet handed out.
     pending_end: Option<u8>,
     after_cr: bool,
-    bom_matched: u8,
+    bom: usize,
     /// Stream offset of `chunk[pos]`.
     offset: u64,
     /// Stream offset of the first byte of the line being scanned.
     line_start: u64,
     max_line_len: usize,
+    fast: bool,
 }
 
 impl LineScanner {
-    pub(crate) fn new(max_line_len: usize) -> Self {
+    pub(crate) fn new(max_line_len: usize, fast: bool) -> Self {
         Self {
             chunk: Bytes::new(),
             pos: 0,
             queue: VecDeque::new(),
             owned: BytesMut::new(),
             carry: Carry::default(),
-            carry_line: Bytes::new(),
-            carry_used: false,
-            plain: false,
+            held: Held::Nothing,
             pending_end: None,
             after_cr: false,
-            bom_matched: 0,
+            bom: 0,
             offset: 0,
             line_start: 0,
             max_line_len,
+            fast,
         }
     }
 
     /// Queues a chunk without copying it.
-    #[inline]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
-        if let [byte] = *chunk {
-            if self.push_plain_byte(byte) || self.push_line_end_byte(byte) {
-                return;
-            }
+        self.release();
+        if !chunk.is_empty() && !self.absorb(&chunk) {
+            self.enqueue(chunk);
         }
-        self.push_bytes_in_general(chunk);
     }
 
-    fn push_bytes_in_general(&mut self, chunk: Bytes) {
-        self.plain = false;
-        if chunk.is_empty() || self.absorb_partial(&chunk) {
-            return;
+    /// Queues a copy of a borrowed chunk, made in a buffer that is reused
+    /// once the items made from the previous copy are dropped.
+    pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
+        self.release();
+        if !chunk.is_empty() && !self.absorb(chunk) {
+            self.owned.extend_from_slice(chunk);
+            let chunk = self.owned.split().freeze();
+            self.enqueue(chunk);
         }
-        self.enqueue(chunk);
     }
 
-    /// The byte-by-byte fast path: appends `byte` to the partial line if it
-    /// is neither CR nor LF and nothing but appending is to be done (no
-    /// other input pending, no state to settle).
-    /// Returns whether it did.
-    #[inline(always)]
-    fn push_plain_byte(&mut self, byte: u8) -> bool {
-        if byte == b'\n' || byte == b'\r' {
-            self.plain = false;
-            return false;
-        }
-        if !self.plain {
-            if !self.only_appending() {
-                return false;
-            }
-            self.plain = self.chunk.is_empty();
-        }
-        self.carry.push_byte(byte, self.max_line_len);
-        self.offset += 1;
-        true
+    /// Marks the end of the stream after everything queued so far.
+    pub(crate) fn push_end(&mut self) {
+        self.queue.push_back(Input::End);
     }
 
-    /// The byte-by-byte path for a CR or LF: what
-    /// [`absorb_partial`](Self::absorb_partial) does with a one-byte chunk
-    /// (the carried line becomes complete, or the LF of a CRLF is skipped),
-    /// without its search. Returns whether it took the byte.
-    #[inline(never)]
-    fn push_line_end_byte(&mut self, byte: u8) -> bool {
-        if (byte != b'\n' && byte != b'\r') || !self.may_absorb() {
-            return false;
-        }
-        self.plain = false;
-        self.offset += 1;
-        if self.after_cr {
-            self.after_cr = false;
-            if byte == b'\n' {
-                self.line_start = self.offset;
-                return true;
-            }
-        }
-        if self.carry_used {
-            self.clear_carry();
-        }
-        self.pending_end = Some(byte);
-        true
-    }
-
-    /// The current chunk is scanned to its end and nothing is queued after it.
-    #[inline]
-    fn nothing_queued(&self) -> bool {
-        self.pos == self.chunk.len() && self.queue.is_empty()
-    }
-
-    /// A small chunk may go straight into the carry: nothing is queued, no
-    /// complete line waits there, the BOM is settled.
-    #[inline]
-    fn may_absorb(&self) -> bool {
-        self.nothing_queued()
-            && self.pending_end.is_none()
-            && usize::from(self.bom_matched) == BOM.len()
-    }
-
-    /// Everything [`plain`](Self::plain) asks for but the chunk being gone:
-    /// besides [`may_absorb`](Self::may_absorb), no line handed out from the
-    /// carry and no LF to skip.
-    #[inline]
-    fn only_appending(&self) -> bool {
-        self.may_absorb() && !self.carry_used && !self.after_cr
-    }
-
-    /// Queues a chunk that [`absorb_partial`](Self::absorb_partial) declined.
     fn enqueue(&mut self, chunk: Bytes) {
-        if self.nothing_queued() {
+        if self.pos == self.chunk.len() && self.queue.is_empty() {
             self.chunk = chunk;
             self.pos = 0;
         } else {
@@ -380,36 +201,15 @@ impl LineScanner {
         }
     }
 
-    /// Queues a copy of a borrowed chunk. The copy goes into a buffer that
-    /// is reused once the items made from the previous copy are dropped.
-    #[inline]
-    pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
-        if let [byte] = *chunk {
-            if self.push_plain_byte(byte) || self.push_line_end_byte(byte) {
-                return;
-            }
-        }
-        self.push_slice_in_general(chunk);
-    }
-
-    fn push_slice_in_general(&mut self, chunk: &[u8]) {
-        self.plain = false;
-        if chunk.is_empty() || self.absorb_partial(chunk) {
-            return;
-        }
-        self.owned.extend_from_slice(chunk);
-        let chunk = self.owned.split().freeze();
-        self.enqueue(chunk);
-    }
-
-    /// Takes `chunk` straight into the carry when nothing else is pending
-    /// and it holds no line end, or one only as its last byte (then the
-    /// carry holds a complete line, handed out by the next `next_line`).
-    /// This is exactly what scanning it later would do, minus the cost of
-    /// queueing (and, for `feed`, copying) it; it makes small chunks cheap,
-    /// byte-by-byte feeding above all. Returns whether `chunk` was absorbed.
-    fn absorb_partial(&mut self, chunk: &[u8]) -> bool {
-        if !self.may_absorb() {
+    /// The absorbing fast path (see the module documentation). Returns
+    /// whether it took `chunk`.
+    fn absorb(&mut self, chunk: &[u8]) -> bool {
+        if !self.fast
+            || self.pos != self.chunk.len()
+            || !self.queue.is_empty()
+            || self.pending_end.is_some()
+            || self.bom < BOM.len()
+        {
             return false;
         }
         if self.after_cr {
@@ -422,7 +222,6 @@ impl LineScanner {
                     return true;
                 }
                 [b'\n', ..] => return false,
-                // Anything else starts a line: no LF left to skip.
                 _ => self.after_cr = false,
             }
         }
@@ -431,194 +230,144 @@ impl LineScanner {
             Some(at) if at + 1 == chunk.len() => (&chunk[..at], Some(chunk[at])),
             Some(_) => return false,
         };
-        if self.carry_used {
-            self.clear_carry();
-        }
-        if !line.is_empty() {
-            self.carry.push(line, self.max_line_len);
-        }
+        self.carry.push(line, self.max_line_len);
         self.pending_end = end;
         self.offset += chunk.len() as u64;
-        // Everything `plain` asks for holds here but, perhaps, the chunk.
-        self.plain = end.is_none() && self.chunk.is_empty();
         true
     }
 
-    fn clear_carry(&mut self) {
-        self.carry.clear();
-        self.carry_line = Bytes::new();
-        self.carry_used = false;
+    /// Lets go of the line handed out last: no one borrows it any more.
+    #[inline]
+    fn release(&mut self) {
+        if matches!(self.held, Held::Carry | Held::Frozen) {
+            self.carry.clear();
+        }
+        self.held = Held::Nothing;
     }
 
-    /// Whether there is certainly nothing to scan: no input is pending and
-    /// no line handed out needs clearing. A cheap test for the caller that
-    /// pulls after every small chunk. (`next_line` releases a used-up chunk
-    /// before it returns `None`, so this never holds one alive.)
+    /// Hands out the complete line in `carry`, which started at `offset`.
+    fn carried_line(&mut self, offset: u64, blank_follows: bool) -> Line<'_> {
+        self.held = Held::Carry;
+        let carry = &mut self.carry;
+        if carry.len > self.max_line_len as u64 {
+            return Line::TooLong { size: carry.len, offset };
+        }
+        if carry.buf.len() <= SHORT_LINE {
+            return Line::Text { text: &carry.buf, owner: None, offset, blank_follows };
+        }
+        self.held = Held::Frozen;
+        carry.frozen = carry.buf.split().freeze();
+        Line::Text { text: &carry.frozen, owner: Some(&carry.frozen), offset, blank_follows }
+    }
+
+    /// The line handed out last and its owner, as [`next_line`]
+    /// (Self::next_line) gave them: for reading it again once the rules
+    /// have run.
+    pub(crate) fn last_line(&self) -> (&[u8], Option<&Bytes>) {
+        match self.held {
+            Held::Chunk { start, end } => (&self.chunk[start..end], Some(&self.chunk)),
+            Held::Carry => (&self.carry.buf, None),
+            Held::Frozen => (&self.carry.frozen, Some(&self.carry.frozen)),
+            Held::Nothing => unreachable!("no line was handed out"),
+        }
+    }
+
+    /// Whether there is certainly nothing to scan: a cheap test for callers
+    /// that pull after every small chunk.
     #[inline]
     pub(crate) fn is_idle(&self) -> bool {
-        self.plain
-            || self.chunk.is_empty()
-                && self.queue.is_empty()
-                && !self.carry_used
-                && self.pending_end.is_none()
+        self.held == Held::Nothing
+            && self.pending_end.is_none()
+            && self.pos == self.chunk.len()
+            && self.queue.is_empty()
     }
 
-    /// The unscanned rest of the current chunk and the chunk itself, when
-    /// the scanner sits at the start of a line with nothing carried over, so
-    /// the caller may read whole lines straight from the chunk; see
-    /// [`consume`](Self::consume).
-    ///
-    /// A line handed out from the carry is released and a pending "skip
-    /// the LF after a CR" is settled first, as `next_line` would do.
-    #[inline]
-    pub(crate) fn plain_rest(&mut self) -> Option<(&[u8], &Bytes)> {
-        self.plain = false;
-        if self.carry_used {
-            self.clear_carry();
-        }
-        if self.carry.len != 0
-            || self.pending_end.is_some()
-            || usize::from(self.bom_matched) < BOM.len()
-        {
-            return None;
-        }
-        if self.after_cr {
-            match self.chunk.get(self.pos) {
-                Some(b'\n') => {
-                    self.advance(1);
-                    self.line_start = self.offset;
-                }
-                Some(_) => {}
-                None => return None,
-            }
-            self.after_cr = false;
-        }
-        let rest = self.chunk.get(self.pos..)?;
-        Some((rest, &self.chunk))
-    }
-
-    /// Marks the first `n` bytes of [`plain_rest`](Self::plain_rest) as
-    /// scanned. They must end with a line terminator, and a CR may end
-    /// them only if it is not followed by an LF that remains unscanned.
-    #[inline]
-    pub(crate) fn consume(&mut self, n: usize) {
-        self.plain = false;
-        self.advance(n);
-        self.line_start = self.offset;
-    }
-
-    /// [`consume`](Self::consume), returning the bytes consumed: they stay
-    /// in the current chunk, which is only released by the next scan.
-    #[inline]
-    pub(crate) fn consume_plain(&mut self, n: usize) -> &[u8] {
-        let start = self.pos;
-        self.consume(n);
-        self.chunk.get(start..self.pos).unwrap_or_default()
-    }
-
-    /// The unscanned rest of the current chunk and the chunk, with no state
-    /// settled: for reading again what [`plain_rest`](Self::plain_rest)
-    /// returned.
-    #[inline]
-    pub(crate) fn current_rest(&self) -> (&[u8], &Bytes) {
-        (self.chunk.get(self.pos..).unwrap_or_default(), &self.chunk)
-    }
-
-    /// A line begun in the carry whose end, followed by a blank line, lies
-    /// in the current chunk: the part carried, the rest of the line in the
-    /// chunk, and the bytes of the chunk that the line and the blank line
-    /// take (terminators included; each an LF or a complete CRLF). Nothing
-    /// changes; see [`take_carried_line`](Self::take_carried_line). This is
-    /// how an event cut by a chunk boundary looks once the next chunk
-    /// comes.
-    #[inline]
-    pub(crate) fn peek_carried_line(&self) -> Option<(&[u8], &[u8], usize)> {
-        if self.carry.len == 0
-            || self.carry.overflow
-            || self.carry_used
-            || self.pending_end.is_some()
-            || self.after_cr
-            || usize::from(self.bom_matched) < BOM.len()
-        {
-            return None;
-        }
-        let rest = self.chunk.get(self.pos..)?;
-        let at = find_line_end(rest)?;
-        let end = match rest.get(at..)? {
-            [b'\n', ..] => at + 1,
-            [b'\r', b'\n', ..] => at + 2,
-            _ => return None,
-        };
-        let used = match rest.get(end..)? {
-            [b'\n', ..] => end + 1,
-            [b'\r', b'\n', ..] => end + 2,
-            _ => return None,
-        };
-        Some((self.carry.kept(), rest.get(..at)?, used))
-    }
-
-    /// Completes the line [`peek_carried_line`](Self::peek_carried_line)
-    /// found (`tail` bytes of the chunk, `used` with the blank line) in the
-    /// carry, consumes the bytes, and returns the whole line. The carry is
-    /// cleared at the next scan. The caller checks the line limit first.
-    #[inline]
-    pub(crate) fn take_carried_line(&mut self, tail: usize, used: usize) -> &[u8] {
-        self.plain = false;
-        let part = self.chunk.get(self.pos..self.pos + tail).unwrap_or_default();
-        self.carry.push(part, self.max_line_len);
-        self.advance(used);
-        self.line_start = self.offset;
-        self.carry_used = true;
-        self.carry.kept()
-    }
-
-    /// [`take_carried_line`](Self::take_carried_line) for an owned event:
-    /// a long line is frozen out of the carry and handed over whole (its
-    /// values need no view, so no reference is counted for them).
-    pub(crate) fn take_carried_line_owned(&mut self, tail: usize, used: usize) -> CarriedLine<'_> {
-        self.take_carried_line(tail, used);
-        if self.carry.len as usize <= INLINE_CAPACITY {
-            return CarriedLine::Short(self.carry.kept());
-        }
-        CarriedLine::Long(self.carry.freeze())
-    }
-
-    /// Whether a complete line absorbed into the carry awaits (see
-    /// [`pending_short_line`](Self::pending_short_line)).
-    #[inline]
-    pub(crate) fn has_pending_line(&self) -> bool {
-        self.pending_end.is_some()
-    }
-
-    /// The complete line absorbed into the carry with its terminator and
-    /// not yet handed out, when it is short enough to be copied inline
-    /// (byte-by-byte feeding leaves every line there); see
-    /// [`skip_pending_line`](Self::skip_pending_line).
-    #[inline]
-    pub(crate) fn pending_short_line(&self) -> Option<&[u8]> {
-        self.pending_end?;
-        // `absorb_partial` cleared a used carry before absorbing into it.
-        debug_assert!(!self.carry_used);
-        self.carry.short_line()
-    }
-
-    /// Marks the line [`pending_short_line`](Self::pending_short_line)
-    /// returned as read: what `next_line` does when it hands it out, with
-    /// the carry cleared at once since nothing borrows it.
-    #[inline]
-    pub(crate) fn skip_pending_line(&mut self) {
+    /// The next complete line, or `None` when the queued input holds none.
+    pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
+        self.release();
         if let Some(end) = self.pending_end.take() {
             self.after_cr = end == b'\r';
-            self.line_start = self.offset;
-            self.carry.clear();
-            self.plain = self.chunk.is_empty() && self.only_appending();
+            let offset = core::mem::replace(&mut self.line_start, self.offset);
+            return Some(self.carried_line(offset, false));
+        }
+        loop {
+            let Some(&first) = self.chunk.get(self.pos) else {
+                match self.queue.pop_front() {
+                    Some(Input::Chunk(chunk)) => {
+                        self.chunk = chunk;
+                        self.pos = 0;
+                        continue;
+                    }
+                    Some(Input::End) => {
+                        self.start_stream();
+                        return Some(Line::End);
+                    }
+                    None => {
+                        // Drop our reference, so `push_slice` can reuse it.
+                        self.chunk = Bytes::new();
+                        self.pos = 0;
+                        return None;
+                    }
+                }
+            };
+            if core::mem::take(&mut self.after_cr) && first == b'\n' {
+                self.skip(1);
+                self.line_start = self.offset;
+                continue;
+            }
+            if self.bom < BOM.len() {
+                if first == BOM[self.bom] {
+                    self.bom += 1;
+                    self.skip(1);
+                    if self.bom == BOM.len() {
+                        self.line_start = self.offset;
+                    }
+                    continue;
+                }
+                // Not a BOM after all: the bytes matched so far are content.
+                self.carry.push(&BOM[..self.bom], self.max_line_len);
+                self.bom = BOM.len();
+            }
+            let rest = &self.chunk[self.pos..];
+            // A blank line (one per event) needs no search.
+            let found =
+                if first == b'\n' || first == b'\r' { Some(0) } else { find_line_end(rest) };
+            let Some(at) = found else {
+                self.carry.push(rest, self.max_line_len);
+                self.skip(rest.len());
+                continue;
+            };
+            let (start, end) = (self.pos, self.pos + at);
+            let (mut used, cr_at_end) = terminator(rest, at);
+            used += at;
+            let too_long = self.carry.len + at as u64 > self.max_line_len as u64;
+            let mut blank_follows = false;
+            // (An empty line followed by another is left as two: the
+            // second is a no-op after a dispatch, and the rules say so.)
+            if self.fast && at > 0 && !too_long && !cr_at_end {
+                let (blank, cr) = terminator(rest, used);
+                (used, blank_follows, self.after_cr) = (used + blank, blank > 0, cr);
+            } else {
+                self.after_cr = cr_at_end;
+            }
+            self.skip(used);
+            let offset = core::mem::replace(&mut self.line_start, self.offset);
+            if self.carry.len == 0 {
+                if too_long {
+                    return Some(Line::TooLong { size: at as u64, offset });
+                }
+                self.held = Held::Chunk { start, end };
+                let text = &self.chunk[start..end];
+                return Some(Line::Text { text, owner: Some(&self.chunk), offset, blank_follows });
+            }
+            self.carry.push(&self.chunk[start..end], self.max_line_len);
+            return Some(self.carried_line(offset, blank_follows));
         }
     }
 
-    /// Marks the end of the stream after everything queued so far.
-    pub(crate) fn push_end(&mut self) {
-        self.plain = false;
-        self.queue.push_back(Input::End);
+    fn skip(&mut self, n: usize) {
+        self.pos += n;
+        self.offset += n as u64;
     }
 
     /// Bytes fed but not yet scanned (excluding a partial line in `carry`).
@@ -634,10 +383,10 @@ impl LineScanner {
         self.chunk.len() - self.pos + queued
     }
 
-    /// Bytes of the line held in the carry buffer (a partial line, or the
-    /// last line assembled there).
+    /// Bytes of the line held in the carry (a partial line, or the last
+    /// line assembled there).
     pub(crate) fn carried(&self) -> usize {
-        self.carry.kept().len() + self.carry_line.len()
+        self.carry.buf.len() + self.carry.frozen.len()
     }
 
     /// Stream offset of the next byte to be scanned.
@@ -647,7 +396,6 @@ impl LineScanner {
 
     /// Forgets all input and starts a new stream.
     pub(crate) fn reset(&mut self) {
-        self.plain = false;
         self.chunk = Bytes::new();
         self.pos = 0;
         self.queue.clear();
@@ -655,100 +403,26 @@ impl LineScanner {
     }
 
     fn start_stream(&mut self) {
-        self.clear_carry();
+        self.carry.clear();
+        self.held = Held::Nothing;
         self.pending_end = None;
         self.after_cr = false;
-        self.bom_matched = 0;
+        self.bom = 0;
         self.offset = 0;
         self.line_start = 0;
     }
+}
 
-    /// The next complete line, or `None` when the queued input holds none.
-    pub(crate) fn next_line(&mut self) -> Option<Line<'_>> {
-        self.plain = false;
-        if self.carry_used {
-            self.clear_carry();
-        }
-        if let Some(end) = self.pending_end.take() {
-            self.after_cr = end == b'\r';
-            let offset = core::mem::replace(&mut self.line_start, self.offset);
-            self.carry_used = true;
-            return Some(self.carry.line(&mut self.carry_line, offset));
-        }
-        loop {
-            let Some(rest) = self.chunk.get(self.pos..).filter(|rest| !rest.is_empty()) else {
-                match self.queue.pop_front() {
-                    Some(Input::Chunk(chunk)) => {
-                        self.chunk = chunk;
-                        self.pos = 0;
-                        continue;
-                    }
-                    Some(Input::End) => {
-                        self.start_stream();
-                        return Some(Line::End);
-                    }
-                    None => {
-                        // Drop our reference so `push_slice` can reuse it.
-                        self.chunk = Bytes::new();
-                        self.pos = 0;
-                        return None;
-                    }
-                }
-            };
-            let first = rest[0];
-            if self.after_cr {
-                self.after_cr = false;
-                if first == b'\n' {
-                    self.advance(1);
-                    self.line_start = self.offset;
-                    continue;
-                }
-            }
-            if usize::from(self.bom_matched) < BOM.len() {
-                let matched = usize::from(self.bom_matched);
-                if Some(&first) == BOM.get(matched) {
-                    self.bom_matched += 1;
-                    self.advance(1);
-                    if usize::from(self.bom_matched) == BOM.len() {
-                        self.line_start = self.offset;
-                    }
-                    continue;
-                }
-                // Not a BOM after all: the bytes matched so far are content.
-                self.bom_matched = BOM.len() as u8;
-                self.carry.push(&BOM[..matched], self.max_line_len);
-                continue;
-            }
-
-            // A blank line (one per event) needs no search.
-            let found =
-                if first == b'\n' || first == b'\r' { Some(0) } else { find_line_end(rest) };
-            let Some(at) = found else {
-                self.carry.push(rest, self.max_line_len);
-                let len = rest.len();
-                self.advance(len);
-                continue;
-            };
-            let start = self.pos;
-            self.after_cr = rest[at] == b'\r';
-            self.advance(at + 1);
-            let offset = core::mem::replace(&mut self.line_start, self.offset);
-            let text = &self.chunk[start..start + at];
-            if self.carry.len == 0 {
-                if at > self.max_line_len {
-                    return Some(Line::TooLong { size: at as u64, offset });
-                }
-                return Some(Line::Text { text, owner: Some(&self.chunk), offset });
-            }
-            self.carry.push(text, self.max_line_len);
-            self.carry_used = true;
-            return Some(self.carry.line(&mut self.carry_line, offset));
-        }
-    }
-
-    fn advance(&mut self, n: usize) {
-        self.pos += n;
-        self.offset += n as u64;
+/// The length of the line terminator at `rest[at]` (0 if there is none):
+/// 1 for LF or CR, 2 for CRLF; and whether it is a CR that ends `rest`, so
+/// that an LF starting the next chunk must be skipped.
+fn terminator(rest: &[u8], at: usize) -> (usize, bool) {
+    match rest.get(at..) {
+        Some([b'\n', ..]) => (1, false),
+        Some([b'\r', b'\n', ..]) => (2, false),
+        Some([b'\r']) => (1, true),
+        Some([b'\r', ..]) => (1, false),
+        _ => (0, false),
     }
 }
 
@@ -757,11 +431,7 @@ impl LineScanner {
 /// Below a few dozen bytes the call into memchr costs more than the search,
 /// so short haystacks are scanned inline. A long one has its first eight
 /// bytes tested as one word (a blank line, or the end of a short line in
-/// the middle of a chunk), then memchr takes over: testing four words first
-/// cost long lines more than it saved short ones (callgrind, borrowed pulls
-/// from 2 MiB in chunks, one word against four: `llm` 5.24M against 5.64M
-/// instructions, `multiline` 19.35M against 19.56M, `tiny` 61.9M against
-/// 65.4M).
+/// the middle of a chunk), then memchr takes over.
 pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
     let (Some(head), Some(tail)) = (haystack.first_chunk::<32>(), haystack.get(8..)) else {
         return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
@@ -794,28 +464,43 @@ mod tests {
     use super::*;
     use alloc::{format, string::String, vec, vec::Vec};
 
-    /// Renders a line, e.g. `"abc@0"`, `"TooLong(5)@3"`.
-    fn render(line: Line<'_>) -> String {
+    /// Renders a line, e.g. `"abc@0"`, `"TooLong(5)@3"`; a blank line
+    /// consumed with it is rendered as a line of its own.
+    fn render(line: Line<'_>, out: &mut Vec<String>) {
         match line {
-            Line::Text { text, offset, .. } => {
-                format!("{}@{offset}", String::from_utf8_lossy(text))
+            Line::Text { text, offset, blank_follows, .. } => {
+                out.push(format!("{}@{offset}", String::from_utf8_lossy(text)));
+                if blank_follows {
+                    out.push(String::from("@blank"));
+                }
             }
-            Line::TooLong { size, offset } => format!("TooLong({size})@{offset}"),
-            Line::End => String::from("End"),
+            Line::TooLong { size, offset } => out.push(format!("TooLong({size})@{offset}")),
+            Line::End => out.push(String::from("End")),
         }
     }
 
-    /// Scans `chunks`, pulling every line after each, and renders the lines.
-    fn scan(chunks: &[&[u8]], max: usize) -> Vec<String> {
-        let mut scanner = LineScanner::new(max);
+    /// Scans `chunks`, pulling every line after each (or, with `all_first`,
+    /// only after the last), and renders the lines.
+    fn scan(chunks: &[&[u8]], max: usize, fast: bool, all_first: bool) -> Vec<String> {
+        let mut scanner = LineScanner::new(max, fast);
         let mut out = Vec::new();
-        for chunk in chunks {
+        for (i, chunk) in chunks.iter().enumerate() {
             scanner.push_slice(chunk);
-            while let Some(line) = scanner.next_line() {
-                out.push(render(line));
+            if !all_first || i + 1 == chunks.len() {
+                while let Some(line) = scanner.next_line() {
+                    render(line, &mut out);
+                }
             }
         }
         out
+    }
+
+    /// The blank lines that `blank_follows` reports, as they would be
+    /// without it: the offsets of those differ, so they are compared
+    /// without offsets.
+    fn without_offsets(lines: &[String]) -> Vec<String> {
+        let strip = |line: &String| line.rsplit_once('@').map_or(line.clone(), |(l, _)| l.into());
+        lines.iter().map(strip).collect()
     }
 
     macro_rules! scans_to {
@@ -824,12 +509,21 @@ mod tests {
             fn $name() {
                 let chunks: &[&[u8]] = &$chunks;
                 let want: Vec<&str> = alloc::vec![$($want),*];
-                assert_eq!(scan(chunks, $max), want, "chunks {:?}", chunks);
-                // Whatever the chunking, the lines are the same.
                 let whole: Vec<u8> = chunks.concat();
-                assert_eq!(scan(&[&whole], $max), want, "whole");
                 let bytes: Vec<&[u8]> = whole.chunks(1).collect();
-                assert_eq!(scan(&bytes, $max), want, "byte by byte");
+                for all_first in [false, true] {
+                    let got = scan(chunks, $max, false, all_first);
+                    assert_eq!(got, want, "chunks {chunks:?}");
+                    // Whatever the chunking, the lines are the same.
+                    assert_eq!(scan(&[&whole], $max, false, all_first), want, "whole");
+                    assert_eq!(scan(&bytes, $max, false, all_first), want, "byte by byte");
+                    // And the same with the fast paths, blank lines aside.
+                    let want = without_offsets(&got);
+                    for chunks in [chunks, &[&whole[..]][..], &bytes[..]] {
+                        let fast = scan(chunks, $max, true, all_first);
+                        assert_eq!(without_offsets(&fast), want, "fast, {chunks:?}");
+                    }
+                }
             }
         };
     }
@@ -841,16 +535,30 @@ mod tests {
     scans_to!(cr_cr_is_two_lines, [b"a\r\r"], 100, ["a@0", "@2"]);
     scans_to!(lf_cr_is_two_lines, [b"a\n\r"], 100, ["a@0", "@2"]);
     scans_to!(crlf_lf, [b"a\r\n\n"], 100, ["a@0", "@3"]);
+    scans_to!(blank_crlf_after_cr, [b"a\r\r\nb\n"], 100, ["a@0", "@2", "b@4"]);
     scans_to!(partial_line_is_held, [b"abc", b"def"], 100, []);
     scans_to!(straddling_line, [b"ab", b"c\nd", b"e\n"], 100, ["abc@0", "de@4"]);
+    scans_to!(
+        straddling_long_line,
+        [b"0123456789012345678901234567890123456789", b"xy\n\n"],
+        100,
+        ["0123456789012345678901234567890123456789xy@0", "@43"]
+    );
     scans_to!(bom_stripped, [b"\xEF\xBB\xBFa\n"], 100, ["a@3"]);
     scans_to!(bom_split, [b"\xEF", b"", b"\xBB", b"\xBFa\n"], 100, ["a@3"]);
     scans_to!(second_bom_kept, [b"\xEF\xBB\xBF\xEF\xBB\xBFa\n"], 100, ["\u{FEFF}a@3"]);
     scans_to!(partial_bom_is_content, [b"\xEF\xBBa\n"], 100, ["\u{FFFD}a@0"]);
     scans_to!(bom_then_cr, [b"\xEF\xBB\xBF\r\n"], 100, ["@3"]);
     scans_to!(too_long_in_chunk, [b"abcdef\nab\n"], 3, ["TooLong(6)@0", "ab@7"]);
+    scans_to!(too_long_then_blank, [b"abcdef\n\nab\n"], 3, ["TooLong(6)@0", "@7", "ab@8"]);
     scans_to!(too_long_straddling, [b"ab", b"cdef", b"gh\nab\n"], 3, ["TooLong(8)@0", "ab@9"]);
     scans_to!(exactly_the_limit, [b"ab", b"c\n"], 3, ["abc@0"]);
+    scans_to!(
+        absorbed_ends,
+        [b"a", b"b\r", b"\n", b"c\n", b"\r", b"\n"],
+        100,
+        ["ab@0", "c@4", "@6"]
+    );
 
     #[test]
     fn the_line_end_search_agrees_with_a_plain_scan() {
@@ -875,73 +583,49 @@ mod tests {
 
     #[test]
     fn a_line_is_available_the_moment_its_cr_arrives() {
-        let mut scanner = LineScanner::new(100);
-        scanner.push_slice(b"data: x\r");
-        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"data: x", .. })));
-        assert!(scanner.next_line().is_none());
-        scanner.push_slice(b"\n\r");
-        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"", offset: 9, .. })));
-    }
-
-    /// Pushes every chunk before pulling anything (the `scans_to!` cases
-    /// pull after each chunk), so chunks absorbed into the carry with their
-    /// line end and chunks queued behind them meet.
-    fn scan_all_then_pull(chunks: &[&[u8]], max: usize) -> Vec<String> {
-        let mut scanner = LineScanner::new(max);
-        for chunk in chunks {
-            scanner.push_slice(chunk);
-        }
-        let mut out = Vec::new();
-        while let Some(line) = scanner.next_line() {
-            out.push(render(line));
-        }
-        out
-    }
-
-    #[test]
-    fn small_chunks_with_line_ends_are_absorbed_in_order() {
-        let cases: [(&[&[u8]], &[&str]); 6] = [
-            (&[b"a", b"b\r", b"\n", b"c\n"], &["ab@0", "c@4"]),
-            (&[b"a\r", b"\n\n"], &["a@0", "@3"]),
-            (&[b"a\r", b"\r"], &["a@0", "@2"]),
-            (&[b"\r", b"\n", b"\n"], &["@0", "@2"]),
-            (&[b"abcd", b"e\n", b"x\n"], &["TooLong(5)@0", "x@6"]),
-            (&[b"ab", b"cd\n", b"e"], &["TooLong(4)@0"]),
-        ];
-        for (chunks, want) in cases {
-            assert_eq!(scan_all_then_pull(chunks, 3), want, "chunks {chunks:?}");
-            assert_eq!(scan(chunks, 3), want, "pulling after each of {chunks:?}");
+        for fast in [false, true] {
+            let mut scanner = LineScanner::new(100, fast);
+            scanner.push_slice(b"data: x\r");
+            assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"data: x", .. })));
+            assert!(scanner.next_line().is_none());
+            scanner.push_slice(b"\n\r");
+            assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"", offset: 9, .. })));
         }
     }
 
     #[test]
     fn lines_inside_a_chunk_are_views_into_it() {
-        let mut scanner = LineScanner::new(100);
-        let chunk = Bytes::from_static(b"hello\nworld\n");
+        let mut scanner = LineScanner::new(100, true);
+        let chunk = Bytes::from_static(b"hello\n\nworld\n");
         scanner.push_bytes(chunk.clone());
-        let Some(Line::Text { text, owner: Some(owner), .. }) = scanner.next_line() else {
-            panic!("expected a line in the chunk")
+        let Some(Line::Text { text, owner: Some(owner), blank_follows: true, .. }) =
+            scanner.next_line()
+        else {
+            panic!("expected a line in the chunk, with the blank line after it")
         };
         assert_eq!(text.as_ptr(), chunk.as_ptr());
         assert_eq!(owner.as_ptr(), chunk.as_ptr());
+        assert_eq!(scanner.last_line().0, b"hello");
     }
 
     #[test]
     fn carry_never_exceeds_the_limit() {
-        let mut scanner = LineScanner::new(10);
-        for _ in 0..1000 {
-            scanner.push_slice(&[b'x'; 7]);
-            assert!(scanner.next_line().is_none());
-            assert!(scanner.carry.kept().len() <= 10);
-            assert!(scanner.carry.buf.capacity() <= 64);
+        for fast in [false, true] {
+            let mut scanner = LineScanner::new(10, fast);
+            for _ in 0..1000 {
+                scanner.push_slice(&[b'x'; 7]);
+                assert!(scanner.next_line().is_none());
+                assert!(scanner.carry.buf.len() <= 10);
+                assert!(scanner.carry.buf.capacity() <= 64);
+            }
+            scanner.push_slice(b"\n");
+            assert!(matches!(scanner.next_line(), Some(Line::TooLong { size: 7000, offset: 0 })));
         }
-        scanner.push_slice(b"\n");
-        assert!(matches!(scanner.next_line(), Some(Line::TooLong { size: 7000, offset: 0 })));
     }
 
     #[test]
     fn end_starts_a_new_stream() {
-        let mut scanner = LineScanner::new(100);
+        let mut scanner = LineScanner::new(100, true);
         scanner.push_slice(b"a\npartial");
         scanner.push_end();
         scanner.push_slice(b"\xEF\xBB\xBFb\n");
@@ -949,5 +633,6 @@ mod tests {
         assert!(matches!(scanner.next_line(), Some(Line::End)));
         assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"b", offset: 3, .. })));
         assert_eq!(scanner.pending(), 0);
+        assert_eq!(scanner.carried(), 0);
     }
 }

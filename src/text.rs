@@ -1,5 +1,21 @@
-//! [`Str`]: the cheap, cloneable UTF-8 string that events are made of (see
-//! its documentation for how it is stored and read).
+//! [`Str`], the cheap, cloneable UTF-8 string that events are made of, and
+//! the UTF-8 check behind it.
+//!
+//! # The one `unsafe`
+//!
+//! The crate denies `unsafe` everywhere but in [`assume_utf8`], which turns
+//! bytes that are known to be UTF-8 into a `&str` without checking them
+//! again (`core::str::from_utf8_unchecked`). It has two callers, both here:
+//! [`utf8`], right after it has validated the bytes, and [`Str::as_str`],
+//! whose bytes were validated when the `Str` was built. That second claim
+//! rests on one invariant of this module: **every `Repr` holds valid
+//! UTF-8.** `Repr` is private, and each constructor either starts from a
+//! `&str` or from the output of [`utf8`]; a debug assertion re-checks the
+//! bytes at every conversion, and CI runs the tests under Miri.
+//!
+//! Without it every `&str` accessor would validate again on each call,
+//! which cost clients that read events as text (what `serde_json::from_str`
+//! wants) a third of their throughput.
 
 use alloc::string::String;
 use bytes::Bytes;
@@ -17,15 +33,10 @@ use core::{borrow::Borrow, fmt, hash, ops::Deref};
 ///   fed, so a big `data` line is handed out without a copy. (A view keeps
 ///   that chunk's storage alive while you hold it.)
 ///
-/// Cloning copies at most 40 bytes or increments a reference count.
-///
-/// # Reading the text
-///
-/// The crate forbids `unsafe`, so a `Str` cannot hand out its `&str` without
-/// checking the bytes again: [`Str::as_str`] (and `Deref`, `Display`) re-run
-/// UTF-8 validation, linear in the length but fast (several GB/s for ASCII).
-/// [`Str::len`], [`Str::as_bytes`], comparisons and hashing of the bytes do
-/// not. If you read a long value many times, bind the `&str` once.
+/// Cloning copies at most 40 bytes or increments a reference count. The
+/// bytes were checked to be UTF-8 (or decoded with replacement) once, when
+/// the value was built: [`Str::as_str`], `Deref`, `Display` and `Hash` do no
+/// UTF-8 work at all.
 ///
 /// # Example
 ///
@@ -40,6 +51,8 @@ use core::{borrow::Borrow, fmt, hash, ops::Deref};
 #[derive(Clone)]
 pub struct Str(Repr);
 
+/// The storage of a [`Str`]. Invariant: the bytes are valid UTF-8 (see the
+/// module documentation).
 #[derive(Clone)]
 enum Repr {
     Inline { len: u8, buf: [u8; Str::INLINE_CAPACITY] },
@@ -53,6 +66,18 @@ impl Str {
     /// The empty string.
     pub const EMPTY: Self = Self(Repr::Inline { len: 0, buf: [0; Self::INLINE_CAPACITY] });
 
+    /// `"message"`, the default event type, built at compile time.
+    pub(crate) const MESSAGE: Self = {
+        let mut buf = [0; Self::INLINE_CAPACITY];
+        let text = b"message";
+        let mut i = 0;
+        while i < text.len() {
+            buf[i] = text[i];
+            i += 1;
+        }
+        Self(Repr::Inline { len: text.len() as u8, buf })
+    };
+
     /// Builds a `Str` from a string slice, inline when short.
     ///
     /// ```
@@ -60,8 +85,7 @@ impl Str {
     /// assert_eq!(s, "message");
     /// ```
     pub fn new(s: &str) -> Self {
-        Self::inline(s.as_bytes())
-            .unwrap_or_else(|| Self(Repr::Shared(Bytes::copy_from_slice(s.as_bytes()))))
+        Self::in_owner(s, None)
     }
 
     /// Wraps `bytes` if they are valid UTF-8, without copying them (values of
@@ -79,10 +103,10 @@ impl Str {
     /// assert!(Str::from_utf8(Bytes::from_static(b"\xff")).is_err());
     /// ```
     pub fn from_utf8(bytes: Bytes) -> Result<Self, Bytes> {
-        if !is_utf8(&bytes) {
-            return Err(bytes);
+        match utf8(&bytes) {
+            Some(text) => Ok(Self::inline(text).unwrap_or(Self(Repr::Shared(bytes)))),
+            None => Err(bytes),
         }
-        Ok(Self::inline(&bytes).unwrap_or(Self(Repr::Shared(bytes))))
     }
 
     /// Decodes `bytes` as UTF-8 with replacement: each maximal invalid
@@ -97,109 +121,50 @@ impl Str {
     /// assert_eq!(Str::from_utf8_lossy(Bytes::from_static(b"a\xffb")), "a\u{FFFD}b");
     /// ```
     pub fn from_utf8_lossy(bytes: Bytes) -> Self {
-        Self::from_utf8(bytes)
-            .unwrap_or_else(|bad| Self::from(String::from_utf8_lossy(&bad).into_owned()))
+        Self::from_utf8(bytes).unwrap_or_else(|bad| Self::lossy(&bad))
     }
 
     /// Decodes a value that lies inside `owner` (or anywhere, if `owner` is
-    /// `None`), sharing `owner`'s storage when the value is long and valid.
+    /// `None`) with replacement, sharing `owner`'s storage when the value is
+    /// long and valid.
     pub(crate) fn decode(value: &[u8], owner: Option<&Bytes>) -> Self {
-        Self::decode_valid(value, owner)
-            .unwrap_or_else(|| Self::from(String::from_utf8_lossy(value).into_owned()))
+        match utf8(value) {
+            Some(text) => Self::in_owner(text, owner),
+            None => Self::lossy(value),
+        }
     }
 
-    /// Like [`decode`](Self::decode), but `None` when `value` is not valid
-    /// UTF-8 (so the caller can keep the raw bytes, whose size it bounds).
-    pub(crate) fn decode_valid(value: &[u8], owner: Option<&Bytes>) -> Option<Self> {
-        // Checking for ASCII first is several times cheaper than full UTF-8
-        // validation, and most values (JSON above all) are ASCII.
-        if !is_utf8(value) {
-            return None;
-        }
-        if value.len() <= Self::INLINE_CAPACITY {
-            return Self::inline(value);
-        }
-        Some(Self(Repr::Shared(match owner {
-            Some(owner) => owner.slice_ref(value),
-            None => Bytes::copy_from_slice(value),
-        })))
+    /// `text`, inline when short, else a view into `owner` (which it must
+    /// lie in) or, without an owner, a copy.
+    pub(crate) fn in_owner(text: &str, owner: Option<&Bytes>) -> Self {
+        Self::inline(text).unwrap_or_else(|| {
+            Self(Repr::Shared(match owner {
+                Some(owner) => owner.slice_ref(text.as_bytes()),
+                None => Bytes::copy_from_slice(text.as_bytes()),
+            }))
+        })
     }
 
-    /// Like [`decode_valid`](Self::decode_valid) for the value
-    /// `text[..len]` of a line lying in `owner` (if any), where `text` runs
-    /// on past the value: a short value is then copied inline with one
-    /// fixed-size copy (the bytes past `len` in the inline buffer are never
-    /// read).
-    #[inline(always)]
-    pub(crate) fn decode_valid_prefix(
-        text: &[u8],
-        len: usize,
-        owner: Option<&Bytes>,
-    ) -> Option<Self> {
-        let value = text.get(..len)?;
-        if let Some(window) = text.first_chunk::<{ Self::INLINE_CAPACITY }>() {
-            if len <= Self::INLINE_CAPACITY {
-                if !is_utf8(value) {
-                    return None;
-                }
-                // `len <= INLINE_CAPACITY < 256`: the cast cannot truncate.
-                return Some(Self(Repr::Inline { len: len as u8, buf: *window }));
-            }
-        }
-        Self::decode_valid(value, owner)
+    fn lossy(bytes: &[u8]) -> Self {
+        Self::from(String::from_utf8_lossy(bytes).into_owned())
     }
 
-    /// `bytes` (valid UTF-8, at most [`INLINE_CAPACITY`](Self::INLINE_CAPACITY)
-    /// of them; any more are dropped), inline, copied one byte at a time.
-    ///
-    /// For bytes stored one at a time moments ago, as byte-by-byte feeding
-    /// builds a line. A wider load cannot take its data from several
-    /// pending narrower stores (store-to-load forwarding needs the load to
-    /// lie inside one store), so it waits until they reach the cache: a
-    /// fixed-size copy of such a line's value cost the `tiny` workload fed
-    /// byte by byte about a sixth of its time. `black_box` keeps the
-    /// compiler from merging the loop back into wide loads.
-    #[inline(always)]
-    pub(crate) fn copied_bytewise(bytes: &[u8]) -> Self {
-        debug_assert!(core::str::from_utf8(bytes).is_ok());
+    /// `text` inline, if it fits.
+    fn inline(text: &str) -> Option<Self> {
         let mut buf = [0; Self::INLINE_CAPACITY];
-        let mut len = 0;
-        for (slot, &byte) in buf.iter_mut().zip(bytes) {
-            *slot = core::hint::black_box(byte);
-            len += 1;
-        }
-        Self(Repr::Inline { len, buf })
+        buf.get_mut(..text.len())?.copy_from_slice(text.as_bytes());
+        // `text.len() <= INLINE_CAPACITY < 256` here: the cast cannot truncate.
+        Some(Self(Repr::Inline { len: text.len() as u8, buf }))
     }
 
-    /// `"message"`, the default event type, built at compile time.
-    pub(crate) const MESSAGE: Self = {
-        let mut buf = [0; Self::INLINE_CAPACITY];
-        let text = b"message";
-        let mut i = 0;
-        while i < text.len() {
-            buf[i] = text[i];
-            i += 1;
-        }
-        Self(Repr::Inline { len: text.len() as u8, buf })
-    };
-
-    /// Copies `bytes` inline if they fit; does not check UTF-8.
-    fn inline(bytes: &[u8]) -> Option<Self> {
-        let mut buf = [0; Self::INLINE_CAPACITY];
-        buf.get_mut(..bytes.len())?.copy_from_slice(bytes);
-        // `bytes.len() <= INLINE_CAPACITY < 256` here, so the cast cannot truncate.
-        Some(Self(Repr::Inline { len: bytes.len() as u8, buf }))
-    }
-
-    /// The string, after a UTF-8 check of its bytes (see
-    /// [Reading the text](Str#reading-the-text) for why it is repeated).
+    /// The string. Free: the bytes were checked when the `Str` was built.
+    #[inline]
     pub fn as_str(&self) -> &str {
-        // The bytes were valid UTF-8 when this `Str` was built and cannot
-        // change, so the fallback is unreachable.
-        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
+        assume_utf8(self.as_bytes())
     }
 
-    /// The UTF-8 bytes of the string, without any check.
+    /// The UTF-8 bytes of the string.
+    #[inline]
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
             Repr::Inline { len, buf } => buf.get(..usize::from(*len)).unwrap_or_default(),
@@ -233,16 +198,34 @@ impl Str {
     }
 }
 
-/// Whether `bytes` are valid UTF-8, testing first (and cheaply) whether
-/// they are ASCII. Only the part from the first block that is not ASCII on
-/// is validated byte by byte: a JSON payload with one `é` near its end is
-/// not scanned twice.
+/// `bytes` as a `&str`, if they are valid UTF-8: the one validation every
+/// value of the stream goes through.
+///
+/// Tests first (and cheaply) whether they are ASCII; only the part from the
+/// first block that is not ASCII on is validated byte by byte, so a JSON
+/// payload with one `é` near its end is not scanned twice.
 #[inline]
-pub(crate) fn is_utf8(bytes: &[u8]) -> bool {
+pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
     let ascii = ascii_prefix(bytes);
     // `ascii` is the start of a block whose predecessors are all ASCII, so
     // it is a character boundary and the rest validates on its own.
-    ascii == bytes.len() || bytes.get(ascii..).is_some_and(is_utf8_mostly_ascii)
+    let valid = ascii == bytes.len() || bytes.get(ascii..).is_some_and(is_utf8_mostly_ascii);
+    valid.then(|| assume_utf8(bytes))
+}
+
+/// The crate's one `unsafe`: bytes known to be UTF-8 as a `&str`.
+///
+/// Callers: [`utf8`], right after validating `bytes`, and [`Str::as_str`],
+/// on the bytes of a `Repr`, which are valid by construction (every
+/// constructor in this module starts from a `&str` or from [`utf8`]).
+#[allow(unsafe_code)]
+#[inline(always)]
+fn assume_utf8(bytes: &[u8]) -> &str {
+    debug_assert!(core::str::from_utf8(bytes).is_ok(), "not UTF-8: {bytes:x?}");
+    // SAFETY: both callers pass valid UTF-8, as the comment above argues:
+    // `utf8` has just validated the bytes, and a `Str`'s bytes were
+    // validated (or were a `&str`) when it was built and never change.
+    unsafe { core::str::from_utf8_unchecked(bytes) }
 }
 
 /// Whether `rest` is valid UTF-8: the well-formed byte sequences of the
@@ -277,15 +260,12 @@ fn is_utf8_mostly_ascii(mut rest: &[u8]) -> bool {
 
 /// The length of a prefix of `bytes` that is all ASCII: `bytes.len()` when
 /// they all are, else at most the position of the first byte that is not
-/// (the start of the block holding it). For the lengths of typical payloads
-/// this is several times cheaper than `<[u8]>::is_ascii`: 64-byte blocks are
-/// OR-ed together in a form the compiler turns into a few vector
-/// instructions, and the answer is only read once per block.
+/// (the start of the block holding it). For values of a few hundred bytes
+/// (JSON deltas) 64-byte blocks OR-ed together, which the compiler turns
+/// into a few vector instructions, beat `<[u8]>::is_ascii`; from 1 KiB on
+/// the standard library's test is faster.
 #[inline]
 fn ascii_prefix(bytes: &[u8]) -> usize {
-    // For long values the standard library's vectorised test is about
-    // twice as fast (measured on 64 KiB lines); for values of a few hundred
-    // bytes, such as JSON deltas, the blocks below are faster.
     if bytes.len() >= 1024 && bytes.is_ascii() {
         return bytes.len();
     }
@@ -295,7 +275,6 @@ fn ascii_prefix(bytes: &[u8]) -> usize {
     let mut blocks = bytes.chunks_exact(64);
     let mut done = 0;
     for block in &mut blocks {
-        // Eight words OR-ed together, then one test of the high bits.
         let any = block.chunks_exact(8).fold(0, |acc, word| {
             acc | word.first_chunk().map_or(0, |word| u64::from_le_bytes(*word))
         });
@@ -350,7 +329,7 @@ impl From<&str> for Str {
 
 impl From<String> for Str {
     fn from(s: String) -> Self {
-        Self::inline(s.as_bytes()).unwrap_or_else(|| Self(Repr::Shared(Bytes::from(s))))
+        Self::inline(&s).unwrap_or_else(|| Self(Repr::Shared(Bytes::from(s))))
     }
 }
 
@@ -441,24 +420,14 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
-    #[test]
-    fn a_bytewise_copy_is_the_same_string() {
-        let long = "é".repeat(Str::INLINE_CAPACITY / 2);
-        for text in ["", "x", "message", "0123456789abcdef", "ünïcödé", long.as_str()] {
-            let copied = Str::copied_bytewise(text.as_bytes());
-            assert_eq!(copied, Str::new(text));
-            assert_eq!(copied.len(), text.len());
-            assert!(!copied.is_shared());
-        }
-    }
-
     fn agrees_with_std(bytes: &[u8]) {
         let std = core::str::from_utf8(bytes).is_ok();
         assert_eq!(is_utf8_mostly_ascii(bytes), std, "{bytes:x?}");
-        assert_eq!(is_utf8(bytes), std, "{bytes:x?}");
+        assert_eq!(utf8(bytes).is_some(), std, "{bytes:x?}");
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "16 million cases: too slow under Miri")]
     fn utf8_check_agrees_with_std_on_every_sequence_of_up_to_three_bytes() {
         agrees_with_std(b"");
         for a in 0..=255u8 {
@@ -478,6 +447,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "a million cases: too slow under Miri")]
     fn utf8_check_agrees_with_std_on_four_bytes_and_in_context() {
         // Every lead byte, with each continuation at the edges of every
         // range the table uses (and a value outside them).
