@@ -35,7 +35,8 @@ fn limit(selector: u8) -> usize {
 /// Parser options, read from the first [`Options::LEN`] bytes of an input.
 ///
 /// * byte 0, flags: bit 0 `emit_comments`, bit 1 `strict_utf8`, bit 2 feed with `feed_bytes`
-///   (zero-copy) instead of `feed`;
+///   (zero-copy) instead of `feed`, bit 3 the scanner's fast paths off
+///   (`ParserBuilder::fast_paths(false)`), so every target runs both ways;
 /// * byte 1, `max_line_len`; byte 2, `max_event_size`: `0..=0xBF` is the limit itself (small
 ///   limits), `0xC0..=0xFF` picks a large one (`usize::MAX`, the defaults, 255, 256, 4096, ...).
 ///
@@ -48,6 +49,8 @@ pub(crate) struct Options {
     pub(crate) strict_utf8: bool,
     /// Feed with `Parser::feed_bytes` rather than `Parser::feed`.
     pub(crate) feed_bytes: bool,
+    /// `ParserBuilder::fast_paths`.
+    pub(crate) fast_paths: bool,
 }
 
 impl Options {
@@ -64,6 +67,7 @@ impl Options {
             emit_comments: flags & 1 != 0,
             strict_utf8: flags & 2 != 0,
             feed_bytes: flags & 4 != 0,
+            fast_paths: flags & 8 == 0,
         };
         (options, data.get(Self::LEN..).unwrap_or_default())
     }
@@ -75,6 +79,7 @@ impl Options {
             .max_event_size(self.max_event_size)
             .emit_comments(self.emit_comments)
             .strict_utf8(self.strict_utf8)
+            .fast_paths(self.fast_paths)
             .build()
     }
 
@@ -744,7 +749,7 @@ fn expected_event_bytes(out: &mut Vec<u8>, event: &Event, last_id: &Str) {
 /// Target `roundtrip`: what the [`Encoder`] writes parses back to what was encoded.
 ///
 /// Input: byte 0, flags (bit 0 `strict_utf8`, bit 1 the whole-stream parse uses
-/// `feed_bytes`); then a [`Plan`] (how the stream is chunked for the second parse); then the
+/// `feed_bytes`, bit 2 the scanner's fast paths off); then a [`Plan`] (how the stream is chunked for the second parse); then the
 /// operations ([`Op::read_all`]). Each operation goes to one encoder writing into a `BytesMut`.
 ///
 /// Checks, per operation: an event with a line break in its type or id or a NUL in its id is
@@ -864,6 +869,7 @@ pub(crate) fn check_roundtrip(data: &[u8]) {
         emit_comments: false,
         strict_utf8: flags & 1 != 0,
         feed_bytes: flags & 2 != 0,
+        fast_paths: flags & 4 == 0,
     };
     let want_events: Vec<Result<Item, Error>> = want_items
         .iter()

@@ -136,6 +136,12 @@ impl ParserBuilder {
         self
     }
 
+    /// Whether [`fast_paths`](Self::fast_paths) is on.
+    #[doc(hidden)]
+    pub fn fast_paths_enabled(&self) -> bool {
+        self.fast_paths
+    }
+
     /// Builds a parser with these settings.
     #[must_use]
     pub fn build(&self) -> Parser {

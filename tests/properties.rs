@@ -112,16 +112,22 @@ struct Options {
     max_event_size: usize,
     comments: bool,
     strict_utf8: bool,
+    /// The scanner's fast paths (`ParserBuilder::fast_paths`): every
+    /// property holds with them on and off.
+    fast_paths: bool,
 }
 
 fn options() -> impl Strategy<Value = Options> {
     let limit = prop_oneof![3 => Just(usize::MAX), 2 => 0usize..40, 1 => 40usize..400];
-    (limit.clone(), limit, any::<bool>(), any::<bool>()).prop_map(|(l, e, c, s)| Options {
-        max_line_len: l,
-        max_event_size: e,
-        comments: c,
-        strict_utf8: s,
-    })
+    (limit.clone(), limit, any::<bool>(), any::<bool>(), any::<bool>()).prop_map(
+        |(l, e, c, s, f)| Options {
+            max_line_len: l,
+            max_event_size: e,
+            comments: c,
+            strict_utf8: s,
+            fast_paths: f,
+        },
+    )
 }
 
 fn builder(o: &Options) -> ParserBuilder {
@@ -130,6 +136,7 @@ fn builder(o: &Options) -> ParserBuilder {
         .max_event_size(o.max_event_size)
         .emit_comments(o.comments)
         .strict_utf8(o.strict_utf8)
+        .fast_paths(o.fast_paths)
         .clone()
 }
 
@@ -201,8 +208,8 @@ fn run(o: &Options, chunks: &[&[u8]], as_bytes: bool, borrowed: bool) -> model::
 proptest! {
     /// The parser, fed in arbitrary chunks, equals the model on the whole input.
     #[test]
-    fn parser_equals_model(input in stream(), cuts in cuts(), as_bytes in any::<bool>(), borrowed in any::<bool>()) {
-        let o = Options { max_line_len: usize::MAX, max_event_size: usize::MAX, comments: true, strict_utf8: false };
+    fn parser_equals_model(input in stream(), cuts in cuts(), as_bytes in any::<bool>(), borrowed in any::<bool>(), fast_paths in any::<bool>()) {
+        let o = Options { max_line_len: usize::MAX, max_event_size: usize::MAX, comments: true, strict_utf8: false, fast_paths };
         let want = model::run(&input, &model_config(&o));
         prop_assert_eq!(run(&o, &chunk(&input, &cuts), as_bytes, borrowed), want);
     }
@@ -222,6 +229,9 @@ proptest! {
         prop_assert_eq!(&run(&o, &chunk(&input, &a), false, false), &whole);
         prop_assert_eq!(&run(&o, &chunk(&input, &b), true, false), &whole);
         prop_assert_eq!(&run(&o, &chunk(&input, &a), true, true), &whole);
+        // The fast paths change nothing either.
+        let other = Options { fast_paths: !o.fast_paths, ..o.clone() };
+        prop_assert_eq!(&run(&other, &chunk(&input, &b), false, true), &whole);
     }
 
     /// Arbitrary bytes (not only the alphabet) never panic, and match the model.
@@ -252,7 +262,7 @@ proptest! {
             rest.extend_from_slice(format!("event: {event}\ndata: {data}\n\n").as_bytes());
         }
         input.extend_from_slice(&rest);
-        let o = Options { max_line_len: limit, max_event_size: usize::MAX, comments: false, strict_utf8: false };
+        let o = Options { max_line_len: limit, max_event_size: usize::MAX, comments: false, strict_utf8: false, fast_paths: true };
         let got = run(&o, &chunk(&input, &cuts), false, false);
         let errors = got.items.iter().filter(|i| matches!(i, ModelItem::LineTooLong { .. })).count();
         prop_assert_eq!(errors, 1);

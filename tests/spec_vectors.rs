@@ -70,12 +70,13 @@ fn check(vector: &Vector, builder: &ParserBuilder, chunks: &[&[u8]], split: &str
     for path in [Path::Slice, Path::Bytes, Path::SliceRef, Path::BytesRef] {
         let got = parse(builder, chunks, path);
         let label = vector.label();
-        assert_eq!(got.events, vector.events, "{label}: events differ ({split}, {path:?})");
-        assert_eq!(got.retry, vector.retry, "{label}: retry differs ({split}, {path:?})");
+        let fast = if builder.fast_paths_enabled() { "fast paths on" } else { "fast paths off" };
+        assert_eq!(got.events, vector.events, "{label}: events differ ({split}, {path:?}, {fast})");
+        assert_eq!(got.retry, vector.retry, "{label}: retry differs ({split}, {path:?}, {fast})");
         if let Some(want) = &vector.last_event_id {
             assert_eq!(
                 &got.last_event_id, want,
-                "{label}: last_event_id differs ({split}, {path:?})"
+                "{label}: last_event_id differs ({split}, {path:?}, {fast})"
             );
         }
     }
@@ -131,12 +132,16 @@ fn run_vector(vector: &Vector, builder: &ParserBuilder) -> usize {
 fn every_vector_under_every_chunking() {
     let vectors = load_all();
     assert!(vectors.len() >= 150, "only {} vectors", vectors.len());
-    let builder = ParserBuilder::new();
     let mut runs = 0;
     let mut per_file = std::collections::BTreeMap::<&str, usize>::new();
-    for vector in &vectors {
-        runs += run_vector(vector, &builder);
-        *per_file.entry(&vector.file).or_default() += 1;
+    // Every chunking with the scanner's fast paths on and off, so that a
+    // failure says which path handled the input.
+    for fast in [true, false] {
+        let builder = ParserBuilder::new().fast_paths(fast).clone();
+        for vector in &vectors {
+            runs += run_vector(vector, &builder);
+            *per_file.entry(&vector.file).or_default() += 1;
+        }
     }
     eprintln!("spec vectors: {} vectors {per_file:?}, {runs} chunked runs", vectors.len());
 }
