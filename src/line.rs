@@ -38,7 +38,8 @@
 //!   or one only as its last byte, goes straight into `carry` when fed
 //!   (the terminator is kept in `pending_end`), which is what scanning it
 //!   would do, minus queueing and copying it. Byte-by-byte feeding and
-//!   line-by-line readers produce such chunks.
+//!   line-by-line readers produce such chunks; a one-byte chunk that ends
+//!   no line takes a shorter way still ([`LineScanner::push_plain_byte`]).
 //!
 //! # Invariants
 //!
@@ -49,7 +50,7 @@
 //! * Chunking never changes the lines, nor any reported size or offset.
 
 use alloc::collections::VecDeque;
-use bytes::{Bytes, BytesMut};
+use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::Str;
 
@@ -108,19 +109,31 @@ struct Carry {
 }
 
 impl Carry {
+    #[inline]
     fn push(&mut self, part: &[u8], max: usize) {
         self.len += part.len() as u64;
         if self.len <= max as u64 {
-            self.buf.extend_from_slice(part);
+            match *part {
+                // One byte (byte-by-byte feeding) without a call to memcpy.
+                [byte] => self.buf.put_u8(byte),
+                _ => self.buf.extend_from_slice(part),
+            }
         } else if !self.buf.is_empty() {
             self.buf.clear();
         }
     }
 
     fn clear(&mut self) {
+        let room = self.frozen.len();
+        self.frozen = Bytes::new();
         self.buf.clear();
         self.len = 0;
-        self.frozen = Bytes::new();
+        // Once a frozen line is dropped, the storage it was frozen out of
+        // is free: take it back now, while there is nothing to move, rather
+        // than grow (and move) the next long line piece by piece.
+        if room > 0 {
+            self.buf.reserve(room);
+        }
     }
 }
 
@@ -169,7 +182,13 @@ impl LineScanner {
     }
 
     /// Queues a chunk without copying it.
+    #[inline]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
+        if let [byte] = *chunk {
+            if self.push_plain_byte(byte) {
+                return;
+            }
+        }
         self.release();
         if !chunk.is_empty() && !self.absorb(&chunk) {
             self.enqueue(chunk);
@@ -178,7 +197,13 @@ impl LineScanner {
 
     /// Queues a copy of a borrowed chunk, made in a buffer that is reused
     /// once the items made from the previous copy are dropped.
+    #[inline]
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
+        if let [byte] = *chunk {
+            if self.push_plain_byte(byte) {
+                return;
+            }
+        }
         self.release();
         if !chunk.is_empty() && !self.absorb(chunk) {
             self.owned.extend_from_slice(chunk);
@@ -203,13 +228,11 @@ impl LineScanner {
 
     /// The absorbing fast path (see the module documentation). Returns
     /// whether it took `chunk`.
+    #[inline]
     fn absorb(&mut self, chunk: &[u8]) -> bool {
-        if !self.fast
-            || self.pos != self.chunk.len()
-            || !self.queue.is_empty()
-            || self.pending_end.is_some()
-            || self.bom < BOM.len()
-        {
+        // `release` dropped a chunk scanned to its end.
+        let nothing_pending = self.chunk.is_empty() && self.queue.is_empty();
+        if !self.fast || !nothing_pending || self.pending_end.is_some() || self.bom < BOM.len() {
             return false;
         }
         if self.after_cr {
@@ -236,13 +259,36 @@ impl LineScanner {
         true
     }
 
-    /// Lets go of the line handed out last: no one borrows it any more.
+    /// [`absorb`](Self::absorb) for the commonest chunk of byte-by-byte
+    /// feeding, one byte that is neither CR nor LF, in a partial line with
+    /// nothing else to settle: one test of the state, one store.
+    #[inline(always)]
+    fn push_plain_byte(&mut self, byte: u8) -> bool {
+        let quiet = self.held == Held::Nothing && self.pending_end.is_none() && !self.after_cr;
+        if byte == b'\n' || byte == b'\r' || !quiet || !self.fast {
+            return false;
+        }
+        if !self.chunk.is_empty() || !self.queue.is_empty() || self.bom < BOM.len() {
+            return false;
+        }
+        self.carry.push(&[byte], self.max_line_len);
+        self.offset += 1;
+        true
+    }
+
+    /// Lets go of the line handed out last (no one borrows it any more),
+    /// and of a chunk scanned to its end, so that the buffer `push_slice`
+    /// copies into can be reused.
     #[inline]
     fn release(&mut self) {
         if matches!(self.held, Held::Carry | Held::Frozen) {
             self.carry.clear();
         }
         self.held = Held::Nothing;
+        if self.pos == self.chunk.len() && !self.chunk.is_empty() {
+            self.chunk = Bytes::new();
+            self.pos = 0;
+        }
     }
 
     /// Hands out the complete line in `carry`, which started at `offset`.
@@ -273,13 +319,11 @@ impl LineScanner {
     }
 
     /// Whether there is certainly nothing to scan: a cheap test for callers
-    /// that pull after every small chunk.
+    /// that pull after every small chunk. (The line handed out last is then
+    /// released by the next feed.)
     #[inline]
     pub(crate) fn is_idle(&self) -> bool {
-        self.held == Held::Nothing
-            && self.pending_end.is_none()
-            && self.pos == self.chunk.len()
-            && self.queue.is_empty()
+        self.pending_end.is_none() && self.pos == self.chunk.len() && self.queue.is_empty()
     }
 
     /// The next complete line, or `None` when the queued input holds none.
