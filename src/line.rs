@@ -38,8 +38,7 @@
 //!   or one only as its last byte, goes straight into `carry` when fed
 //!   (the terminator is kept in `pending_end`), which is what scanning it
 //!   would do, minus queueing and copying it. Byte-by-byte feeding and
-//!   line-by-line readers produce such chunks; a one-byte chunk that ends
-//!   no line takes a shorter way still ([`LineScanner::push_plain_byte`]).
+//!   line-by-line readers produce such chunks.
 //!
 //! # Invariants
 //!
@@ -115,6 +114,7 @@ impl Carry {
         if self.len <= max as u64 {
             match *part {
                 // One byte (byte-by-byte feeding) without a call to memcpy.
+                [] => {}
                 [byte] => self.buf.put_u8(byte),
                 _ => self.buf.extend_from_slice(part),
             }
@@ -184,8 +184,9 @@ impl LineScanner {
     /// Queues a chunk without copying it.
     #[inline]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
+        // One byte at a time: the same absorb, inlined for a known length.
         if let [byte] = *chunk {
-            if self.push_plain_byte(byte) {
+            if self.absorb(&[byte]) {
                 return;
             }
         }
@@ -200,7 +201,7 @@ impl LineScanner {
     #[inline]
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
         if let [byte] = *chunk {
-            if self.push_plain_byte(byte) {
+            if self.absorb(&[byte]) {
                 return;
             }
         }
@@ -228,12 +229,15 @@ impl LineScanner {
 
     /// The absorbing fast path (see the module documentation). Returns
     /// whether it took `chunk`.
-    #[inline]
+    #[inline(always)]
     fn absorb(&mut self, chunk: &[u8]) -> bool {
-        // `release` dropped a chunk scanned to its end.
+        // (`release` drops a chunk scanned to its end.)
         let nothing_pending = self.chunk.is_empty() && self.queue.is_empty();
         if !self.fast || !nothing_pending || self.pending_end.is_some() || self.bom < BOM.len() {
             return false;
+        }
+        if self.held != Held::Nothing {
+            self.release();
         }
         if self.after_cr {
             match chunk {
@@ -259,23 +263,6 @@ impl LineScanner {
         true
     }
 
-    /// [`absorb`](Self::absorb) for the commonest chunk of byte-by-byte
-    /// feeding, one byte that is neither CR nor LF, in a partial line with
-    /// nothing else to settle: one test of the state, one store.
-    #[inline(always)]
-    fn push_plain_byte(&mut self, byte: u8) -> bool {
-        let quiet = self.held == Held::Nothing && self.pending_end.is_none() && !self.after_cr;
-        if byte == b'\n' || byte == b'\r' || !quiet || !self.fast {
-            return false;
-        }
-        if !self.chunk.is_empty() || !self.queue.is_empty() || self.bom < BOM.len() {
-            return false;
-        }
-        self.carry.push(&[byte], self.max_line_len);
-        self.offset += 1;
-        true
-    }
-
     /// Lets go of the line handed out last (no one borrows it any more),
     /// and of a chunk scanned to its end, so that the buffer `push_slice`
     /// copies into can be reused.
@@ -292,6 +279,7 @@ impl LineScanner {
     }
 
     /// Hands out the complete line in `carry`, which started at `offset`.
+    #[inline]
     fn carried_line(&mut self, offset: u64, blank_follows: bool) -> Line<'_> {
         self.held = Held::Carry;
         let carry = &mut self.carry;

@@ -212,6 +212,7 @@ struct Block {
 impl Block {
     /// Applies one complete line (WHATWG "Interpreting an event stream"),
     /// and the blank line after it when `blank_follows`.
+    #[inline]
     fn line(
         &mut self,
         text: &[u8],
