@@ -201,15 +201,17 @@ impl Str {
 /// `bytes` as a `&str`, if they are valid UTF-8: the one validation every
 /// value of the stream goes through.
 ///
-/// Tests first (and cheaply) whether they are ASCII; only the part from the
-/// first block that is not ASCII on is validated byte by byte, so a JSON
-/// payload with one `é` near its end is not scanned twice.
+/// Tests first (and cheaply) whether they are ASCII, as most values (JSON
+/// above all) are; only the part from the first block that is not ASCII on
+/// goes through `core::str::from_utf8`, so a JSON payload with one `é` near
+/// its end is not scanned twice.
 #[inline]
 pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
     let ascii = ascii_prefix(bytes);
     // `ascii` is the start of a block whose predecessors are all ASCII, so
     // it is a character boundary and the rest validates on its own.
-    let valid = ascii == bytes.len() || bytes.get(ascii..).is_some_and(is_utf8_mostly_ascii);
+    let rest = bytes.get(ascii..).unwrap_or_default();
+    let valid = rest.is_empty() || core::str::from_utf8(rest).is_ok();
     valid.then(|| assume_utf8(bytes))
 }
 
@@ -226,36 +228,6 @@ fn assume_utf8(bytes: &[u8]) -> &str {
     // `utf8` has just validated the bytes, and a `Str`'s bytes were
     // validated (or were a `&str`) when it was built and never change.
     unsafe { core::str::from_utf8_unchecked(bytes) }
-}
-
-/// Whether `rest` is valid UTF-8: the well-formed byte sequences of the
-/// Unicode Standard (table 3-7), one pattern each, with runs of ASCII
-/// skipped a word at a time. For text that is mostly ASCII with a few
-/// multi-byte characters (JSON with accents, typographic quotes, emoji)
-/// this beats `core::str::from_utf8`, which is built for long non-ASCII
-/// runs. Checked against it exhaustively up to three bytes, and on every
-/// lead byte with the boundary values of the continuation bytes for four.
-fn is_utf8_mostly_ascii(mut rest: &[u8]) -> bool {
-    loop {
-        while let Some((word, tail)) = rest.split_first_chunk::<8>() {
-            if u64::from_le_bytes(*word) & 0x8080_8080_8080_8080 != 0 {
-                break;
-            }
-            rest = tail;
-        }
-        rest = match *rest {
-            [] => return true,
-            [0x00..=0x7F, ref tail @ ..]
-            | [0xC2..=0xDF, 0x80..=0xBF, ref tail @ ..]
-            | [0xE0, 0xA0..=0xBF, 0x80..=0xBF, ref tail @ ..]
-            | [0xE1..=0xEC | 0xEE..=0xEF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
-            | [0xED, 0x80..=0x9F, 0x80..=0xBF, ref tail @ ..]
-            | [0xF0, 0x90..=0xBF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
-            | [0xF1..=0xF3, 0x80..=0xBF, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..]
-            | [0xF4, 0x80..=0x8F, 0x80..=0xBF, 0x80..=0xBF, ref tail @ ..] => tail,
-            _ => return false,
-        };
-    }
 }
 
 /// The length of a prefix of `bytes` that is all ASCII: `bytes.len()` when
@@ -420,55 +392,28 @@ mod tests {
     use alloc::vec;
     use alloc::vec::Vec;
 
-    fn agrees_with_std(bytes: &[u8]) {
-        let std = core::str::from_utf8(bytes).is_ok();
-        assert_eq!(is_utf8_mostly_ascii(bytes), std, "{bytes:x?}");
-        assert_eq!(utf8(bytes).is_some(), std, "{bytes:x?}");
-    }
-
     #[test]
-    #[cfg_attr(miri, ignore = "16 million cases: too slow under Miri")]
-    fn utf8_check_agrees_with_std_on_every_sequence_of_up_to_three_bytes() {
-        agrees_with_std(b"");
-        for a in 0..=255u8 {
-            agrees_with_std(&[a]);
-            for b in 0..=255u8 {
-                agrees_with_std(&[a, b]);
-                for c in 0..=255u8 {
-                    let three = [a, b, c];
-                    assert_eq!(
-                        is_utf8_mostly_ascii(&three),
-                        core::str::from_utf8(&three).is_ok(),
-                        "{three:x?}"
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    #[cfg_attr(miri, ignore = "a million cases: too slow under Miri")]
-    fn utf8_check_agrees_with_std_on_four_bytes_and_in_context() {
-        // Every lead byte, with each continuation at the edges of every
-        // range the table uses (and a value outside them).
-        let edges = [0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
-        for a in 0..=255u8 {
-            for b in edges {
-                for c in edges {
-                    for d in edges {
-                        let four = [a, b, c, d];
-                        agrees_with_std(&four);
-                        // The same after an ASCII run of every alignment
-                        // and length around the word and block sizes, and
-                        // with ASCII after it.
-                        for pad in [1, 7, 8, 9, 63, 64, 65, 70] {
-                            let mut long = vec![b'x'; pad];
-                            long.extend_from_slice(&four);
-                            agrees_with_std(&long);
-                            long.extend_from_slice(b"0123456789");
-                            agrees_with_std(&long);
-                        }
-                    }
+    fn the_utf8_check_agrees_with_std_around_every_block_boundary() {
+        // A character of each length, valid or cut short, or a stray byte,
+        // at every position across the 8-byte, 64-byte and 1 KiB thresholds
+        // of `ascii_prefix`.
+        let cases: [&[u8]; 8] = [
+            b"\xC3\xA9",
+            "\u{20AC}".as_bytes(),
+            "\u{1F600}".as_bytes(),
+            b"\xC3",
+            b"\xE2\x82",
+            b"\xF0\x9F\x98",
+            b"\x80",
+            b"\xFF",
+        ];
+        for len in [0, 1, 7, 8, 9, 63, 64, 65, 130, 1023, 1024, 1100] {
+            for at in (0..=len).filter(|at| at % 61 < 3 || len - at < 3 || *at < 10) {
+                for case in cases {
+                    let mut bytes = vec![b'a'; len];
+                    bytes.splice(at..at, case.iter().copied());
+                    let std = core::str::from_utf8(&bytes).ok();
+                    assert_eq!(utf8(&bytes), std, "len {len}, at {at}, {case:x?}");
                 }
             }
         }

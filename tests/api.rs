@@ -87,6 +87,7 @@ const STREAM: &[u8] =
         .as_bytes();
 
 #[test]
+#[cfg_attr(miri, ignore = "every split of a long stream: minutes under Miri")]
 fn a_realistic_stream_parses_identically_in_pieces_of_every_size() {
     let outcome = whole(STREAM);
     assert_eq!(
@@ -248,6 +249,7 @@ fn an_event_over_the_data_limit_is_dropped_and_parsing_recovers() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a million lines: minutes under Miri")]
 fn a_flood_of_empty_data_lines_hits_the_data_limit() {
     let mut parser = Parser::builder().max_event_size(1000).build();
     let mut errors = 0;
