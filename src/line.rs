@@ -458,37 +458,14 @@ fn terminator(rest: &[u8], at: usize) -> (usize, bool) {
     }
 }
 
-/// The first CR or LF.
-///
-/// Below a few dozen bytes the call into memchr costs more than the search,
-/// so short haystacks are scanned inline. A long one has its first eight
-/// bytes tested as one word (a blank line, or the end of a short line in
-/// the middle of a chunk), then memchr takes over.
-pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
-    let (Some(head), Some(tail)) = (haystack.first_chunk::<32>(), haystack.get(8..)) else {
-        return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
-    };
-    let mut word = [0; 8];
-    word.copy_from_slice(&head[..8]);
-    if let Some(found) = line_end_in_word(u64::from_le_bytes(word)) {
-        return Some(found);
-    }
-    memchr::memchr2(b'\n', b'\r', tail).map(|at| 8 + at)
-}
-
-/// Index of the first CR or LF among the eight bytes of `word` (read
-/// little-endian), with the classic "has a zero byte" bit trick: a byte of
-/// `x - 0x01…01` has its top bit set where the byte of `x` was zero, or where
-/// a borrow came in from a lower zero byte, so the lowest flagged byte is
-/// always a true match.
+/// The first CR or LF. (For a few bytes, a call into memchr costs more
+/// than the search: byte-by-byte feeding absorbs one-byte chunks.)
 #[inline]
-fn line_end_in_word(word: u64) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let zero_at = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let found =
-        zero_at(word ^ (ONES * u64::from(b'\n'))) | zero_at(word ^ (ONES * u64::from(b'\r')));
-    (found != 0).then(|| (found.trailing_zeros() / 8) as usize)
+pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
+    if haystack.len() < 16 {
+        return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
+    }
+    memchr::memchr2(b'\n', b'\r', haystack)
 }
 
 #[cfg(test)]
@@ -591,27 +568,6 @@ mod tests {
         100,
         ["ab@0", "c@4", "@6"]
     );
-
-    #[test]
-    fn the_line_end_search_agrees_with_a_plain_scan() {
-        // Every length across the inline, one-word and memchr ranges, with a
-        // CR or an LF (or both, or neither) at every position.
-        for len in 0..80 {
-            for at in 0..=len {
-                for (end, other) in [(b'\n', None), (b'\r', None), (b'\r', Some(b'\n'))] {
-                    let mut haystack = vec![b'a'; len];
-                    if let Some(slot) = haystack.get_mut(at) {
-                        *slot = end;
-                    }
-                    if let (Some(other), Some(slot)) = (other, haystack.get_mut(at + 1)) {
-                        *slot = other;
-                    }
-                    let want = haystack.iter().position(|&b| b == b'\n' || b == b'\r');
-                    assert_eq!(find_line_end(&haystack), want, "len {len}, at {at}");
-                }
-            }
-        }
-    }
 
     #[test]
     fn a_line_is_available_the_moment_its_cr_arrives() {
