@@ -191,11 +191,13 @@ mod text;
 
 #[cfg(feature = "codec")]
 pub mod codec;
+pub mod connection;
 #[cfg(feature = "std")]
 pub mod io;
 #[cfg(feature = "stream")]
 pub mod stream;
 
+pub use crate::connection::{Connection, ConnectionBuilder, ReadyState};
 pub use crate::encode::{EncodeError, Encoder};
 pub use crate::error::Error;
 pub use crate::event::{Event, EventRef, Item, ItemRef};
