@@ -189,6 +189,8 @@ mod line;
 mod parser;
 mod text;
 
+#[cfg(feature = "reqwest")]
+pub mod client;
 #[cfg(feature = "codec")]
 pub mod codec;
 pub mod connection;
