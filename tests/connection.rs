@@ -609,3 +609,85 @@ fn time_going_backwards_does_not_panic() {
     assert!(conn.poll_request(ms(0)).is_none());
     assert!(conn.poll_request(Duration::MAX).is_some());
 }
+
+/// Counts heap allocations on this thread (the library forbids `unsafe`;
+/// implementing `GlobalAlloc` needs it, so it lives in this test crate, as in
+/// `tests/alloc.rs`).
+mod counting {
+    use std::alloc::{GlobalAlloc, Layout, System};
+    use std::cell::Cell;
+
+    pub(crate) struct Counting;
+
+    thread_local! {
+        static ALLOCS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    // SAFETY: every call is forwarded unchanged to `System`; the counter is
+    // a const-initialised thread-local `Cell`, so touching it never allocates.
+    unsafe impl GlobalAlloc for Counting {
+        unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            ALLOCS.with(|n| n.set(n.get() + 1));
+            System.alloc(layout)
+        }
+        unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+            System.dealloc(ptr, layout)
+        }
+        unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+            ALLOCS.with(|n| n.set(n.get() + 1));
+            System.realloc(ptr, layout, new_size)
+        }
+    }
+
+    pub(crate) fn allocations<T>(f: impl FnOnce() -> T) -> (T, u64) {
+        let before = ALLOCS.with(Cell::get);
+        let out = f();
+        (out, ALLOCS.with(Cell::get) - before)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: counting::Counting = counting::Counting;
+
+#[test]
+fn a_reconnect_decision_allocates_nothing() {
+    let mut conn = Connection::builder()
+        .idle_timeout(Some(ms(50)))
+        .retry_statuses([503])
+        .max_retries(Some(1000))
+        .build();
+    open(&mut conn, ms(0));
+    // A last event ID too long to be stored inline, and a retry.
+    let id = "x".repeat(200);
+    conn.handle_body(ms(1), format!("retry: 7\nid: {id}\ndata: a\n\n").as_bytes());
+    assert!(matches!(conn.poll_item(), Some(Output::Event(_))));
+    // Warm up: the parser allocates its input queue at the first end of
+    // a stream, once.
+    conn.handle_end(ms(2));
+    assert!(matches!(conn.poll_item(), Some(Output::Reconnecting { .. })));
+    let mut now = ms(2000);
+    let _ = conn.poll_request(now).expect("due");
+    let (reconnects, allocated) = counting::allocations(|| {
+        let mut reconnects = 0;
+        for round in 0..300u32 {
+            // End the connection three ways: error, idle timeout, 503.
+            match round % 3 {
+                0 => conn.handle_error(now),
+                1 => conn.handle_timeout(now + ms(50)),
+                _ => conn.handle_response(now, 503, None, Some("0")),
+            }
+            while let Some(item) = conn.poll_item() {
+                if let Output::Reconnecting { delay, .. } = item {
+                    reconnects += 1;
+                    now += delay + ms(50);
+                }
+            }
+            let request = conn.poll_request(now).expect("due");
+            assert_eq!(request.last_event_id().map(str::len), Some(200));
+            assert!(request.headers().count() == 3);
+        }
+        reconnects
+    });
+    assert_eq!(reconnects, 300);
+    assert_eq!(allocated, 0, "allocations in 300 reconnect decisions");
+}
