@@ -39,7 +39,7 @@
 //! (Compiled, not run: it needs a server. The `interop/` tests run it
 //! against one.)
 
-use crate::connection::Output;
+use crate::connection::{parse_retry_after, retry_after_from_date, Output};
 use crate::{Connection, ConnectionBuilder, Parser, ReadyState};
 use bytes::Bytes;
 use core::future::Future;
@@ -47,10 +47,12 @@ use core::pin::Pin;
 use core::task::{Context, Poll};
 use core::time::Duration;
 use futures_core::Stream;
-use reqwest::header::{HeaderName, HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{
+    HeaderName, HeaderValue, ACCEPT, CACHE_CONTROL, CONTENT_TYPE, DATE, RETRY_AFTER,
+};
 use std::borrow::Cow;
 use std::boxed::Box;
-use std::string::String;
+use std::string::{String, ToString};
 use std::vec::Vec;
 use tokio::time::{Instant, Sleep};
 
@@ -245,9 +247,18 @@ impl EventSource {
             [one] => Some(Cow::Borrowed(one.as_ref())),
             many => Some(Cow::Owned(many.join(", "))),
         };
-        let retry_after = headers.get(RETRY_AFTER).and_then(|value| value.to_str().ok());
+        let mut retry_after =
+            headers.get(RETRY_AFTER).and_then(|value| value.to_str().ok()).map(Cow::Borrowed);
+        // The HTTP-date form, against the response's own `Date`.
+        if let (Some(value), Some(date)) = (&retry_after, headers.get(DATE)) {
+            if parse_retry_after(value).is_none() {
+                let date = date.to_str().unwrap_or_default();
+                let secs = retry_after_from_date(value, date).map(|wait| wait.as_secs());
+                retry_after = secs.map(|secs| Cow::Owned(secs.to_string()));
+            }
+        }
         let status = response.status().as_u16();
-        self.conn.handle_response(now, status, content_type.as_deref(), retry_after);
+        self.conn.handle_response(now, status, content_type.as_deref(), retry_after.as_deref());
         if self.conn.ready_state() == ReadyState::Open {
             self.body = Some(Box::pin(response.bytes_stream()));
         } else if status == 200 {

@@ -222,7 +222,8 @@
 //!   status (204, 205, 299, 404, 410, 500, 503, …) or content type closes for
 //!   good, never retried — unless you opt in to retrying chosen statuses
 //!   (`retry_statuses([429, 502, 503, 504])`), which then honour `Retry-After`
-//!   in delta-seconds (the HTTP-date form needs a clock and is ignored).
+//!   (delta-seconds, or an HTTP-date measured against the response's `Date`,
+//!   so no clock is needed).
 //!   Redirects are the HTTP client's business.
 //! - **End of the body or a network error, before or after open**: reconnect
 //!   after the reconnection time — the server's last valid `retry`, else
@@ -264,7 +265,7 @@
 //! | jitter | up to +50 %, seeded; never below `retry` | unspecified | none | always, uniform in [d/2, d] |
 //! | maximum attempts | `max_retries` (default none) | none | `max_retries` never reached: the counter never increments ([#29](https://github.com/jpopesculian/reqwest-eventsource/issues/29)) | none (reconnect on/off) |
 //! | idle timeout | `idle_timeout` (default none) | none | none of its own | none of its own (the transport's) |
-//! | `Retry-After` | honoured for opted-in statuses (delta-seconds) | not used | not read | not read |
+//! | `Retry-After` | honoured for opted-in statuses (seconds, or a date against `Date`) | not used | not read | not read |
 //! | `close()` | yes, any state | yes | yes | drop the stream |
 //!
 //! Sources: the WHATWG HTML standard, "Server-sent events", §9.2.2–9.2.3

@@ -3,7 +3,8 @@
 //! jitter, caps, idle timeouts, retried statuses, `close()`.
 
 use ssekit::connection::{
-    is_event_stream, parse_retry_after, CloseReason, Output, ReconnectReason, Request,
+    is_event_stream, parse_retry_after, retry_after_from_date, CloseReason, Output,
+    ReconnectReason, Request,
 };
 use ssekit::{Connection, ConnectionBuilder, Event, Parser, ReadyState};
 use std::time::Duration;
@@ -188,6 +189,38 @@ fn retry_after_takes_delta_seconds_only() {
     assert_eq!(parse_retry_after("99999999999999999999999"), Some(Duration::from_secs(u64::MAX)));
     for no in ["", " ", "-1", "1.5", "+3", "1 2", "Wed, 21 Oct 2015 07:28:00 GMT", "٣"] {
         assert_eq!(parse_retry_after(no), None, "{no:?}");
+    }
+}
+
+#[test]
+fn retry_after_dates_are_measured_against_the_date_header() {
+    let epoch = "Thu, 01 Jan 1970 00:00:00 GMT";
+    let secs = |a, b| retry_after_from_date(a, b).map(|d| d.as_secs());
+    assert_eq!(secs("Sun, 06 Nov 1994 08:49:37 GMT", epoch), Some(784_111_777));
+    assert_eq!(
+        secs("Tue, 01 Mar 2016 00:00:00 GMT", "Sun, 28 Feb 2016 00:00:00 GMT"),
+        Some(172_800)
+    );
+    assert_eq!(
+        secs("Wed, 01 Mar 2017 00:00:00 GMT", "Tue, 28 Feb 2017 00:00:00 GMT"),
+        Some(86_400)
+    );
+    assert_eq!(secs("Fri, 01 Jan 2100 00:00:00 GMT", "Thu, 31 Dec 2099 23:59:59 GMT"), Some(1));
+    assert_eq!(secs(" Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 06 Nov 1994 08:49:40 GMT"), Some(0));
+    for no in [
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+        "Sun, 06 Nov 1994 08:49:37 UTC",
+        "Sun, 06 Nvv 1994 08:49:37 GMT",
+        "Sun, 36 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:49:37 GMT",
+        "Sun, 06 Nov 1969 08:49:37 GMT",
+        "Sun, 06 Nov 1994 08:49:3 GMT",
+        "120",
+        "",
+    ] {
+        assert_eq!(secs(no, epoch), None, "{no:?}");
+        assert_eq!(secs(epoch, no), None, "{no:?}");
     }
 }
 

@@ -34,6 +34,9 @@ pub enum Reply {
     },
     /// A bare status, with a `Retry-After` header if given.
     Status(u16, Option<&'static str>),
+    /// A bare status with `Retry-After` and `Date` headers (the HTTP-date
+    /// form of `Retry-After` is measured against `Date`).
+    StatusDated(u16, &'static str, &'static str),
     /// `200` with this `Content-Type` and one event.
     ContentType(&'static str),
 }
@@ -177,6 +180,11 @@ async fn answer(
                 response.headers_mut().insert(header::RETRY_AFTER, value.parse().expect("ascii"));
             }
             return response;
+        }
+        Reply::StatusDated(status, retry_after, date) => {
+            let status = StatusCode::from_u16(status).expect("a valid status");
+            return (status, [(header::RETRY_AFTER, retry_after), (header::DATE, date)])
+                .into_response();
         }
         Reply::ContentType(content_type) => {
             let body = format!("id: {}\ndata: event {}\n\n", after + 1, after + 1);

@@ -174,6 +174,25 @@ async fn chosen_statuses_are_retried_when_asked() {
 }
 
 #[tokio::test]
+async fn retry_after_as_a_date_is_measured_against_the_date_header() {
+    let server = FaultServer::new(
+        1,
+        [Reply::StatusDated(503, "Thu, 01 Jan 1970 00:00:01 GMT", "Thu, 01 Jan 1970 00:00:00 GMT")],
+    );
+    let mut config = quick();
+    config.retry_status(503);
+    let seen = run(source(&start(&server).await, &config)).await;
+    assert_eq!(events(&seen), all(1));
+    let delay = seen.iter().find_map(|s| match s {
+        Seen::Item(Output::Reconnecting { delay, .. }) => Some(*delay),
+        _ => None,
+    });
+    assert_eq!(delay, Some(Duration::from_secs(1)));
+    let log = server.log();
+    assert!(log[1].at - log[0].at >= Duration::from_secs(1));
+}
+
+#[tokio::test]
 async fn a_wrong_content_type_closes() {
     for content_type in ["text/plain", "application/json", "text/event-streams"] {
         let server = FaultServer::new(3, [Reply::ContentType(content_type)]);

@@ -86,3 +86,53 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         digits.bytes().fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0')));
     Some(Duration::from_secs(secs))
 }
+
+/// The wait a `Retry-After` in HTTP-date form asks for, measured against
+/// the same response's `Date` header, so no clock is needed: `retry_after`
+/// minus `date`, zero if it is in the past. Both must be IMF-fixdates
+/// (`Sun, 06 Nov 1994 08:49:37 GMT`, the form HTTP servers send); `None`
+/// otherwise (the obsolete RFC 850 and asctime forms are not read).
+///
+/// ```
+/// use core::time::Duration;
+/// use ssekit::connection::retry_after_from_date;
+/// let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+/// let later = "Wed, 21 Oct 2015 07:30:30 GMT";
+/// assert_eq!(retry_after_from_date(later, date), Some(Duration::from_secs(150)));
+/// assert_eq!(retry_after_from_date(date, later), Some(Duration::ZERO));
+/// assert_eq!(retry_after_from_date("120", date), None);
+/// ```
+pub fn retry_after_from_date(retry_after: &str, date: &str) -> Option<Duration> {
+    let (until, now) = (imf_fixdate(retry_after)?, imf_fixdate(date)?);
+    Some(Duration::from_secs(until.saturating_sub(now)))
+}
+
+/// Seconds since 1970 of an IMF-fixdate.
+fn imf_fixdate(value: &str) -> Option<u64> {
+    let b = trim_http_whitespace(value.as_bytes());
+    let [_, _, _, b',', b' ', d1, d2, b' ', m1, m2, m3, b' ', y1, y2, y3, y4, b' ', h1, h2, b':', n1, n2, b':', s1, s2, b' ', b'G', b'M', b'T'] =
+        *b
+    else {
+        return None;
+    };
+    let num = |digits: &[u8]| {
+        digits
+            .iter()
+            .try_fold(0u64, |n, &d| d.is_ascii_digit().then(|| n * 10 + u64::from(d - b'0')))
+    };
+    const MONTHS: [&[u8; 3]; 12] = [
+        b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+        b"Dec",
+    ];
+    let month = MONTHS.iter().position(|m| **m == [m1, m2, m3])? as u64 + 1;
+    let (day, year) = (num(&[d1, d2])?, num(&[y1, y2, y3, y4])?);
+    let (hour, minute, second) = (num(&[h1, h2])?, num(&[n1, n2])?, num(&[s1, s2])?);
+    if !(1..=31).contains(&day) || year < 1970 || hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    // Days from 1970-01-01 to the date, in the proleptic Gregorian calendar
+    // (a year counted from March, so the leap day comes last).
+    let (y, m) = if month <= 2 { (year - 1, month + 9) } else { (year, month - 3) };
+    let days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day - 1 - 719_468;
+    Some(((days * 24 + hour) * 60 + minute) * 60 + second)
+}

@@ -60,7 +60,7 @@ mod builder;
 mod headers;
 
 pub use builder::{ConnectionBuilder, DEFAULT_BACKOFF_MAX, DEFAULT_MAX_DELAY, DEFAULT_RETRY};
-pub use headers::{is_event_stream, parse_retry_after};
+pub use headers::{is_event_stream, parse_retry_after, retry_after_from_date};
 
 /// The `readyState` of an `EventSource`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -294,9 +294,11 @@ impl Connection {
     /// Status 200 with a MIME type essence of `text/event-stream` opens the
     /// connection ([`Output::Open`]; see [`is_event_stream`]). A status
     /// chosen with [`ConnectionBuilder::retry_status`] reconnects, waiting
-    /// at least its `Retry-After` in delta-seconds (the HTTP-date form needs
-    /// a clock and is ignored). Anything else closes the connection for
-    /// good. Ignored unless a request was sent and is awaiting its response.
+    /// at least its `Retry-After` in delta-seconds. (The HTTP-date form
+    /// needs a clock: turn it into seconds with [`retry_after_from_date`]
+    /// and the response's `Date`, as the reqwest client does; otherwise it
+    /// is ignored.) Anything else closes the connection for good. Ignored
+    /// unless a request was sent and is awaiting its response.
     pub fn handle_response(
         &mut self,
         now: Duration,
