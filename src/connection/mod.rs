@@ -21,15 +21,19 @@
 //! States (`State`), and what moves between them:
 //!
 //! ```text
-//!             poll_request            handle_response: 200 + text/event-stream
-//!  Due ─────────────────▶ Sent ────────────────────────────────────▶ Open
-//!   ▲                      │  handle_end / handle_error / idle timeout │
-//!   │                      │  retried status                           │
-//!   │ timer expires        ▼                                           ▼
-//!  Waiting ◀── poll_item ── Draining ◀───────────────────────────────────┘
-//!               (decides)     │ other status or type; retries exhausted;
-//!                             ▼ end when reconnect_after_end is off
-//!                           Closed ◀── close(), from any state
+//!   Due { at } ── poll_request(now ≥ at) ──▶ Sent { at: now }
+//!      ▲                                      │        │
+//!      │                  handle_response:    │        │ handle_end, handle_error,
+//!      │          200 + text/event-stream     ▼        │ idle timeout, retried status
+//!      │                               Open { at }     │
+//!      │ poll_item, parser dry:          │             │
+//!      │ at = end + delay                │ handle_end, handle_error, idle timeout
+//!      │                                 ▼             ▼
+//!      └──────────────────────── Draining { at, reason, floor }
+//!                                        │ poll_item, parser dry: retries
+//!                                        │ exhausted, or an end with
+//!                                        ▼ reconnect_after_end off
+//!   any state ── close() ──────────▶  Closed  ◀── Sent: another status or type
 //! ```
 //!
 //! * `Draining` exists because the parser parses lazily: the events the
