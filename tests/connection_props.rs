@@ -192,6 +192,56 @@ proptest! {
         run(&script)?;
     }
 
+    /// Whatever the settings, every wait is at least the reconnection time
+    /// (or `max_delay` if that is shorter), at most `max_delay`, within the
+    /// jitter's stretch of the backoff, and (without jitter) never shrinks
+    /// while attempts keep failing.
+    #[test]
+    fn delays_respect_their_bounds(
+        retry_ms in 0..20_000u64,
+        factor in 1.0..4.0f64,
+        cap_ms in 0..60_000u64,
+        max_ms in 0..600_000u64,
+        jitter in 0.0..1.0f64,
+        seed: u64,
+        failures in 1..40usize,
+    ) {
+        let ms = Duration::from_millis;
+        let build = |jitter: f64| {
+            Connection::builder()
+                .default_retry(ms(retry_ms))
+                .backoff_factor(factor)
+                .backoff_max(ms(cap_ms))
+                .max_delay(ms(max_ms))
+                .jitter(jitter)
+                .seed(seed)
+                .build()
+        };
+        let (mut jittered, mut exact) = (build(jitter), build(0.0));
+        let (mut now, mut previous) = (Duration::ZERO, Duration::ZERO);
+        for attempt in 1..=failures {
+            let mut delays = [Duration::ZERO; 2];
+            for (conn, delay) in [&mut jittered, &mut exact].into_iter().zip(&mut delays) {
+                let _ = conn.poll_request(now).expect("due");
+                conn.handle_error(now);
+                let Some(Output::Reconnecting { delay: d, attempt: a, .. }) = conn.poll_item() else {
+                    return Err(TestCaseError::fail("no reconnect"));
+                };
+                prop_assert_eq!(a as usize, attempt);
+                *delay = d;
+            }
+            let [d, e] = delays;
+            prop_assert!(d <= ms(max_ms) && e <= ms(max_ms));
+            prop_assert!(e >= ms(retry_ms.min(max_ms)), "{:?} < reconnection time", e);
+            prop_assert!(e >= previous, "backoff shrank: {:?} then {:?}", previous, e);
+            // Jitter only stretches, by at most its fraction (1 ms of float slack).
+            prop_assert!(d + ms(1) >= e, "jitter shortened {:?} to {:?}", e, d);
+            prop_assert!(d <= e.mul_f64(1.0 + jitter) + ms(1), "{:?} vs {:?}", d, e);
+            previous = e;
+            now += d.max(e);
+        }
+    }
+
     /// Any sequence of calls, in any state, at any (even decreasing) time:
     /// no panic, `Closed` at most once and last, and `Open` only after a
     /// request.

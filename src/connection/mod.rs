@@ -401,8 +401,8 @@ impl Connection {
     /// ended. `None`: nothing more until the next `handle_*` call.
     #[must_use = "items are only produced when pulled; call until it returns None"]
     pub fn poll_item(&mut self) -> Option<Output> {
-        if let Some(notice) = self.pending.take() {
-            return Some(notice);
+        if self.pending.is_some() {
+            return self.pending.take();
         }
         if let State::Open { .. } | State::Draining { .. } = self.state {
             while let Some(item) = self.parser.next_item() {
