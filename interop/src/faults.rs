@@ -39,6 +39,8 @@ pub enum Reply {
     StatusDated(u16, &'static str, &'static str),
     /// `200` with this `Content-Type` and one event.
     ContentType(&'static str),
+    /// No answer at all: not even a status line.
+    NoAnswer,
 }
 
 /// How an event body ends.
@@ -186,6 +188,7 @@ async fn answer(
             return (status, [(header::RETRY_AFTER, retry_after), (header::DATE, date)])
                 .into_response();
         }
+        Reply::NoAnswer => return std::future::pending().await,
         Reply::ContentType(content_type) => {
             let body = format!("id: {}\ndata: event {}\n\n", after + 1, after + 1);
             return ([(header::CONTENT_TYPE, content_type)], body).into_response();

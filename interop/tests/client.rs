@@ -232,6 +232,39 @@ async fn a_silent_server_hits_the_idle_timeout_and_the_client_reconnects() {
 }
 
 #[tokio::test]
+async fn a_server_that_never_answers_hits_the_idle_timeout_too() {
+    let server = FaultServer::new(2, [Reply::NoAnswer]);
+    let mut config = quick();
+    config.idle_timeout(Some(ms(150)));
+    let seen = run(source(&start(&server).await, &config)).await;
+    assert_eq!(events(&seen), all(2));
+    assert_eq!(reasons(&seen)[0], ReconnectReason::IdleTimeout);
+    assert!(matches!(seen[0], Seen::Item(Output::Reconnecting { .. })), "no Open first: {seen:#?}");
+    let log = server.log();
+    assert!(log[1].at - log[0].at >= ms(150));
+}
+
+#[tokio::test]
+async fn comments_retry_changes_and_parse_errors_come_through_when_asked() {
+    // Each event's data is 7 bytes: a limit of 5 drops every one, each
+    // reported as a parse error while the stream goes on (its `id`, before
+    // the data, still counts, so the client resumes after it).
+    let server = FaultServer::new(2, []).retry(5);
+    let url = start(&server).await;
+    let mut config = quick();
+    config.emit_retry(true);
+    let parser = Parser::builder().emit_comments(true).max_event_size(5).build();
+    let seen = run(EventSource::with_config(client().get(&url), &config, parser).unwrap()).await;
+    assert!(events(&seen).is_empty());
+    assert!(matches!(&seen[1], Seen::Item(Output::Retry(5))), "{seen:#?}");
+    assert!(matches!(&seen[2], Seen::Item(Output::Comment(c)) if c == " resuming after 0"));
+    let parse_errors =
+        seen.iter().filter(|s| matches!(s, Seen::Err(e) if e.contains("event limit"))).count();
+    assert_eq!(parse_errors, 2, "{seen:#?}");
+    assert_eq!(server.last_event_ids(), [None, Some("2".into())]);
+}
+
+#[tokio::test]
 async fn the_server_restarted_on_the_same_port() {
     let first = FaultServer::new(3, [Reply::Events { count: 3, ending: Ending::Dropped }]);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
