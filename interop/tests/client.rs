@@ -396,6 +396,12 @@ async fn a_request_that_cannot_be_cloned_or_built_is_refused_at_construction() {
     assert!(matches!(EventSource::new(request), Err(BuildError::Request(_))));
 }
 
+#[test]
+fn an_event_source_can_be_spawned() {
+    fn send_and_unpin<T: Send + Unpin + 'static>() {}
+    send_and_unpin::<EventSource>();
+}
+
 #[tokio::test]
 async fn close_stops_for_good() {
     let server = FaultServer::new(100, [Reply::Events { count: 100, ending: Ending::Silent }]);
