@@ -71,7 +71,7 @@ pub enum BuildError {
     NotCloneable,
     /// The request builder holds an error (an invalid URL or header).
     #[error("invalid request: {0}")]
-    Request(#[source] reqwest::Error),
+    Request(reqwest::Error),
 }
 
 /// A problem an [`EventSource`] reports as a stream item. None ends the
@@ -84,7 +84,7 @@ pub enum ClientError {
     /// The request or the body failed (connection refused or reset, a
     /// timeout of your reqwest client, …).
     #[error("transport error: {0}")]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     /// The response's status was not 200. The response is here, body
     /// unread, for its headers and error message.
     #[error("the server answered {}", .0.status())]
