@@ -277,8 +277,9 @@
 //! `eventsource-client/src/client.rs` (default headers, `send_request`, the
 //! `Connecting` state's status handling), `src/retry.rs` (`BackoffRetry`,
 //! `DEFAULT_RESET_RETRY_INTERVAL`, the 1 ms floor) and `src/config.rs`
-//! (`ReconnectOptions::default`). WebKit's 3 s default: `EventSource.cpp`,
-//! `defaultReconnectDelay = 3000`.
+//! (`ReconnectOptions::default`). The 3 s default of WebKit and Chromium:
+//! WebKit's `EventSource.cpp` (`defaultReconnectDelay = 3000`) and Blink's
+//! `event_source.cc` (`kDefaultReconnectDelay = 3000`).
 //!
 //!
 //! The repository's `interop/tests/client.rs` runs the client against a real axum server on
