@@ -289,6 +289,22 @@ fn network_errors_before_and_after_open_reconnect() {
 }
 
 #[test]
+fn an_end_before_the_response_head_reconnects_like_an_error() {
+    let mut conn = exact().default_retry(ms(30)).build();
+    let _ = conn.poll_request(ms(0)).unwrap();
+    conn.handle_end(ms(4));
+    assert_eq!(
+        drain(&mut conn),
+        [Output::Reconnecting { delay: ms(30), reason: ReconnectReason::Ended, attempt: 1 }]
+    );
+    assert_eq!(conn.poll_timeout(), Some(ms(34)));
+    // A response to the abandoned request is not taken for the next one.
+    conn.handle_response(ms(5), 200, SSE, None);
+    assert_eq!(conn.poll_item(), None);
+    assert_eq!(conn.ready_state(), ReadyState::Connecting);
+}
+
+#[test]
 fn the_server_retry_is_honoured_and_kept_across_connections() {
     let mut conn = exact().emit_retry(true).build();
     open(&mut conn, ms(0));
