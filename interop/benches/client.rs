@@ -57,7 +57,7 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("client");
     group.throughput(Throughput::Elements(EVENTS as u64));
-    group.sample_size(30);
+    group.sample_size(50).measurement_time(std::time::Duration::from_secs(10));
     group.bench_function("event_stream", |b| {
         b.iter(|| {
             rt.block_on(async {
