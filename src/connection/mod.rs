@@ -332,6 +332,7 @@ impl Connection {
     }
 
     /// Body bytes of the open connection (ignored in any other state).
+    #[inline]
     pub fn handle_body(&mut self, now: Duration, chunk: &[u8]) {
         if self.touch(now, chunk.len()) {
             self.parser.feed(chunk);
@@ -339,6 +340,7 @@ impl Connection {
     }
 
     /// [`handle_body`](Self::handle_body) without copying the chunk.
+    #[inline]
     pub fn handle_body_bytes(&mut self, now: Duration, chunk: Bytes) {
         if self.touch(now, chunk.len()) {
             self.parser.feed_bytes(chunk);
@@ -400,6 +402,7 @@ impl Connection {
     /// changes, parse errors) in stream order, then how the connection
     /// ended. `None`: nothing more until the next `handle_*` call.
     #[must_use = "items are only produced when pulled; call until it returns None"]
+    #[inline]
     pub fn poll_item(&mut self) -> Option<Output> {
         if self.pending.is_some() {
             return self.pending.take();
@@ -425,6 +428,7 @@ impl Connection {
     }
 
     /// Records activity; whether the bytes belong to an open connection.
+    #[inline]
     fn touch(&mut self, now: Duration, len: usize) -> bool {
         let State::Open { at } = &mut self.state else { return false };
         if len > 0 {
