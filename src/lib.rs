@@ -244,6 +244,9 @@
 //!   `Reconnecting { delay, reason, attempt }`, `Closed { reason }`), and the
 //!   time of the next action (`poll_timeout`). A reconnect decision allocates
 //!   nothing.
+//! - **Cost**: about 60 machine instructions per event on top of the parser
+//!   (+4.5 %, counted with callgrind; the reqwest client adds the same over
+//!   reqwest plus `stream::EventStream`), and no allocation of its own.
 //!
 //! How the others compare (read from their sources; the rows are the
 //! situations above):
