@@ -176,6 +176,8 @@
 // The library is `no_std`: reach for `core`/`alloc` first (tests may use std).
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 #![doc(test(attr(deny(warnings))))]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): label feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(feature = "std")]
