@@ -451,6 +451,18 @@ fn help_and_version() {
         "ONE stream",
         "Exit status",
         "  2  ",
+        "--timing",
+        "--data-only",
+        "--type",
+        "-H, --header",
+        "-X, --request",
+        "-d, --data",
+        "--no-reconnect",
+        "elapsed_ms",
+        "gap_ms",
+        "\"connection\"",
+        "  3  ",
+        "  4  ",
     ] {
         assert!(help.contains(needle), "help lacks {needle:?}");
     }
@@ -458,4 +470,217 @@ fn help_and_version() {
     let version = run(&["-V"], "");
     assert_eq!(stdout(&version), format!("ssekit {}\n", env!("CARGO_PKG_VERSION")));
     assert_eq!(stdout(&run(&["--version"], "")), stdout(&version));
+}
+
+/// Parses each line of `output` as JSON.
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    lines(output).iter().map(|line| serde_json::from_str(line).expect("a JSON line")).collect()
+}
+
+/// A stream with typed events, a multi-line JSON event, an empty one and a
+/// retry.
+const TYPED: &str = "retry: 10\n\n\
+    event: delta\nid: 1\ndata: {\"t\":\"a\"}\n\n\
+    event: ping\ndata: {}\n\n\
+    event: delta\ndata: {\"t\":\ndata:  \"b\"}\n\n\
+    data:\n\n\
+    data: [DONE]\n\n";
+
+#[test]
+fn data_only_prints_one_line_per_event_and_nothing_else() {
+    let output = run(&["--data-only"], TYPED);
+    assert_eq!(output.status.code(), Some(0));
+    // The multi-line event is one line; the empty event an empty line.
+    assert_eq!(lines(&output), ["{\"t\":\"a\"}", "{}", "{\"t\":  \"b\"}", "", "[DONE]"]);
+    assert_eq!(stderr(&output), "");
+    // Every JSON event is still the JSON it was, line by line.
+    let reparsed: Vec<serde_json::Value> =
+        lines(&output)[..3].iter().map(|line| serde_json::from_str(line).expect("JSON")).collect();
+    assert_eq!(reparsed[2], serde_json::json!({"t": "b"}));
+
+    // Comments, retries and the end-of-input line are not data.
+    let output = run(&["--data-only", "--comments"], ": hi\nretry: 5\ndata: x\n\n");
+    assert_eq!(stdout(&output), "x\n");
+}
+
+#[test]
+fn data_only_is_live() {
+    let mut child = spawn(&["--data-only"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"data: 1\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), "1");
+    stdin.write_all(b"data: 2\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), "2");
+    drop(stdin);
+    assert!(child.wait().expect("wait").success());
+}
+
+#[test]
+fn type_filter_applies_to_every_format() {
+    let output = run(&["--json", "--type", "delta"], TYPED);
+    let expected = [
+        r#"{"retry":10}"#,
+        r#"{"type":"delta","data":"{\"t\":\"a\"}","id":"1"}"#,
+        r#"{"type":"delta","data":"{\"t\":\n \"b\"}","id":"1"}"#,
+        // The last event ID is the stream's, whatever was shown.
+        r#"{"last_event_id":"1","retry":10}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+
+    // Repeatable; "message" names untyped events.
+    let output = run(&["--data-only", "--type", "ping", "--type=message"], TYPED);
+    assert_eq!(lines(&output), ["{}", "", "[DONE]"]);
+
+    let output = run(&["--color", "never", "--type", "ping"], TYPED);
+    assert_eq!(
+        stdout(&output),
+        "retry: 10 ms\nping  id: 1\n  {}\n\
+         -- end of input: 1 event, 4 not shown (--type); last event id \"1\"; retry 10 ms\n"
+    );
+    // Exact and case-sensitive: nothing matches.
+    assert_eq!(lines(&run(&["--data-only", "--type", "Delta"], TYPED)), Vec::<String>::new());
+}
+
+#[test]
+fn timing_json_adds_two_keys_and_a_summary_before_the_trailer() {
+    let output = run(&["--json", "--timing"], TYPED);
+    assert_eq!(output.status.code(), Some(0));
+    let values = json_lines(&output);
+    // Contract 2 lines are unchanged, in order; events get two more keys
+    // after the three of contract 2.
+    assert_eq!(values[0], serde_json::json!({"retry": 10}));
+    let events: Vec<_> = values.iter().filter(|value| value.get("type").is_some()).collect();
+    assert_eq!(events.len(), 5);
+    let event_lines: Vec<String> =
+        lines(&output).into_iter().filter(|line| line.starts_with(r#"{"type":"#)).collect();
+    for (index, (event, line)) in events.iter().zip(&event_lines).enumerate() {
+        let keys: Vec<_> = event.as_object().expect("an object").keys().cloned().collect();
+        assert_eq!(keys, ["data", "elapsed_ms", "gap_ms", "id", "type"]);
+        // In this order: contract 2's three keys first, as they were.
+        let contract = format!(
+            r#"{{"type":{},"data":{},"id":{},"elapsed_ms":"#,
+            event["type"], event["data"], event["id"]
+        );
+        assert!(line.starts_with(&contract), "{line}");
+        assert!(line.contains(r#","gap_ms":"#), "{line}");
+        assert!(event["elapsed_ms"].as_f64().expect("a number") >= 0.0);
+        if index == 0 {
+            assert!(event["gap_ms"].is_null());
+        } else {
+            assert!(event["gap_ms"].as_f64().expect("a number") >= 0.0);
+        }
+    }
+    assert!(event_lines[1].starts_with(r#"{"type":"ping","data":"{}","id":"1","elapsed_ms":"#));
+
+    let summary = &values[values.len() - 2]["timing"];
+    assert_eq!(summary["events"], 5);
+    assert_eq!(summary["bytes"], TYPED.len());
+    assert!(summary["first_byte_ms"].as_f64().expect("a number") >= 0.0);
+    let first_event = summary["first_event_ms"].as_f64().expect("a number");
+    assert_eq!(events[0]["elapsed_ms"].as_f64(), Some(first_event));
+    assert!(summary["duration_ms"].as_f64().expect("a number") >= first_event);
+    let gaps = summary["gap_ms"].as_object().expect("gap_ms is an object");
+    assert_eq!(gaps.keys().collect::<Vec<_>>(), ["max", "p50", "p90", "p99"]);
+    assert_eq!(values.last(), Some(&serde_json::json!({"last_event_id": "1", "retry": 10})));
+
+    // Nothing arrived: nulls, not zeros.
+    let values = json_lines(&run(&["--json", "--timing"], ""));
+    let summary = &values[0]["timing"];
+    assert!(summary["first_byte_ms"].is_null() && summary["first_event_ms"].is_null());
+    assert!(summary["events_per_sec"].is_null() && summary["gap_ms"].is_null());
+    assert_eq!((summary["events"].as_u64(), summary["bytes"].as_u64()), (Some(0), Some(0)));
+}
+
+/// Writes `count` events to a child's stdin, each `pause` after the
+/// previous one was printed, so that every gap ssekit measures is at least
+/// `pause`. Returns the lines printed.
+fn paced(args: &[&str], count: usize, pause: Duration) -> Output {
+    let mut child = spawn(args);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    let mut printed = Vec::new();
+    for n in 0..count {
+        if n > 0 {
+            thread::sleep(pause);
+        }
+        stdin.write_all(format!("event: tick\ndata: {n}\n\n").as_bytes()).expect("write");
+        stdin.flush().expect("flush");
+        printed.push(next_line(&lines));
+    }
+    drop(stdin);
+    printed.extend(lines.iter());
+    let output = child.wait_with_output().expect("wait");
+    Output { stdout: (printed.join("\n") + "\n").into_bytes(), ..output }
+}
+
+#[test]
+fn timing_measures_real_gaps() {
+    let pause = Duration::from_millis(60);
+    let output = paced(&["--json", "--timing"], 5, pause);
+    assert_eq!(output.status.code(), Some(0));
+    let values = json_lines(&output);
+    let pause_ms = pause.as_secs_f64() * 1000.0;
+    for event in &values[1..5] {
+        let gap = event["gap_ms"].as_f64().expect("a gap");
+        assert!(gap >= pause_ms, "gap {gap} ms < {pause_ms} ms: {event}");
+    }
+    let summary = &values[5]["timing"];
+    let gap = |key: &str| summary["gap_ms"][key].as_f64().expect("a percentile");
+    assert!(gap("p50") >= pause_ms);
+    assert!(gap("p50") <= gap("p90") && gap("p90") <= gap("p99") && gap("p99") <= gap("max"));
+    // Four gaps of at least 60 ms: at most 1000 / 60 events a second.
+    let rate = summary["events_per_sec"].as_f64().expect("a rate");
+    assert!(rate > 0.0 && rate <= 1000.0 / pause_ms, "{rate}");
+}
+
+#[test]
+fn timing_human_columns_and_table() {
+    let output = paced(&["--timing", "--color", "never"], 3, Duration::from_millis(30));
+    let text = stdout(&output);
+    let headers: Vec<&str> = text.lines().filter(|line| line.ends_with("  tick")).collect();
+    assert_eq!(headers.len(), 3, "{text}");
+    // Aligned: every header has the type at the same column.
+    assert!(headers.iter().all(|line| line.find("tick") == headers[0].find("tick")), "{text}");
+    assert!(headers[0].trim_start().starts_with(|c: char| c.is_ascii_digit()), "{text}");
+    assert!(headers[0].contains(" -  tick") && headers[1].contains(" +"), "{text}");
+    for row in ["time to first byte", "time to first event", "events/s", "gap p99", "gap max"] {
+        assert!(text.contains(row), "no {row:?} in {text}");
+    }
+    assert!(text.contains("-- end of input: 3 events;"), "{text}");
+    let events_row =
+        text.lines().find(|line| line.trim_start().starts_with("events ")).expect("row");
+    assert!(events_row.ends_with(" 3"), "{events_row}");
+}
+
+#[test]
+fn timing_with_data_only_keeps_stdout_bare() {
+    let output = run(&["--timing", "--data-only"], TYPED);
+    assert_eq!(lines(&output), ["{\"t\":\"a\"}", "{}", "{\"t\":  \"b\"}", "", "[DONE]"]);
+    let side = stderr(&output);
+    // One line per event (its time, type and id), then the table.
+    let stamps =
+        side.lines().filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+    assert_eq!(stamps.count(), 5, "{side}");
+    assert!(side.contains("delta  id: 1") && side.contains("-- timing"), "{side}");
+}
+
+#[test]
+fn new_flags_refuse_bad_combinations() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["--data-only", "--json"], "--data-only"),
+        (&["--type"], "--type"),
+        (&["-H", "X: y"], "-H"),
+        (&["-d", "x", "file.sse"], "-d"),
+        (&["--no-reconnect"], "--no-reconnect"),
+    ];
+    for (args, named) in cases {
+        let output = run(args, "data: x\n\n");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.starts_with("ssekit: ") && message.contains(named), "{args:?}: {message}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
 }

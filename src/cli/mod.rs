@@ -1,18 +1,22 @@
-//! The `ssekit` tool: arguments → inputs → [`ssekit::Parser`] → printer.
+//! The `ssekit` tool: arguments → inputs → [`ssekit::Parser`] → [`Sink`]
+//! (the `--type` filter, `--timing`) → printer.
 
 mod args;
 mod input;
 mod output;
 mod sample;
+mod timing;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use ssekit::{Item, Parser};
 
 use self::args::{ColorChoice, Command, Options};
 use self::input::{OpenError, Source};
 use self::output::{Format, Printer, Summary};
+use self::timing::Timing;
 
 /// Exit status when the input was parsed to the end but events were dropped.
 const EXIT_DROPPED: u8 = 1;
@@ -73,11 +77,16 @@ pub(crate) fn main() -> ExitCode {
 
 /// Parses the command line and does what it asks.
 fn run() -> Result<ExitCode, Failure> {
+    // `--timing` counts from here: before any input is opened or read.
+    let start = Instant::now();
     let mut opts = match args::parse(std::env::args_os().skip(1)).map_err(Failure::Usage)? {
         Command::Help => return print_text(&args::help()),
         Command::Version => return print_text(&format!("ssekit {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Run(opts) => opts,
     };
+    if opts.request.is_some() {
+        return Err(Failure::Usage("fetching a URL is not built yet".to_owned()));
+    }
     let sources = if opts.sample || (opts.inputs.is_empty() && io::stdin().is_terminal()) {
         report(SAMPLE_NOTICE);
         // The sample is a tour: show its keep-alive comment too.
@@ -86,8 +95,8 @@ fn run() -> Result<ExitCode, Failure> {
     } else {
         Source::open_all(&opts.inputs)?
     };
-    let printer = Printer::new(BufWriter::new(io::stdout().lock()), format(&opts));
-    let mut session = Session { parser: parser(&opts), printer, events: 0, dropped: 0 };
+    let sink = Sink::new(BufWriter::new(io::stdout().lock()), &opts, start);
+    let mut session = Session { parser: parser(&opts), sink };
     let mut buf = vec![0; CHUNK_SIZE];
     for mut source in sources {
         session.pump(&mut source, &mut buf)?;
@@ -118,6 +127,9 @@ fn format(opts: &Options) -> Format {
     if opts.json {
         return Format::Json;
     }
+    if opts.data_only {
+        return Format::DataOnly;
+    }
     let color = match opts.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -144,15 +156,130 @@ fn describe(error: &io::Error) -> String {
     }
 }
 
-/// One stream being parsed and printed.
+/// Where parsed items go: the `--type` filter, the `--timing` clock, the
+/// printer, and the counts for the end-of-input line. Shared by every way
+/// of getting a stream (inputs, or a URL).
+#[derive(Debug)]
+struct Sink<W: Write> {
+    printer: Printer<W>,
+    /// With `--timing --data-only`: the timing lines, on stderr, so that
+    /// stdout stays bare data.
+    side: Option<Printer<io::Stderr>>,
+    /// `--type`: the event types to keep (all if empty).
+    types: Vec<String>,
+    /// `--timing`.
+    timing: Option<Timing>,
+    /// Events printed so far.
+    events: u64,
+    /// Events `--type` left out so far.
+    skipped: u64,
+    /// Events dropped by errors so far.
+    dropped: u64,
+}
+
+impl<W: Write> Sink<W> {
+    /// A sink printing to `out` as the options ask; `--timing` counts from
+    /// `start`.
+    fn new(out: W, opts: &Options, start: Instant) -> Self {
+        let format = format(opts);
+        let side = (opts.timing && format == Format::DataOnly)
+            .then(|| Printer::new(io::stderr(), Format::Human { color: false }));
+        Self {
+            printer: Printer::new(out, format),
+            side,
+            types: opts.types.clone(),
+            timing: opts.timing.then(|| Timing::new(start)),
+            events: 0,
+            skipped: 0,
+            dropped: 0,
+        }
+    }
+
+    /// `len` bytes of input arrived at `at`.
+    fn bytes(&mut self, len: usize, at: Instant) {
+        if let Some(timing) = &mut self.timing {
+            timing.bytes(len, at);
+        }
+    }
+
+    /// Prints an item that the input read at `at` completed.
+    fn item(&mut self, item: Item, at: Instant) -> io::Result<()> {
+        match item {
+            Item::Event(event) => {
+                let wanted = self.types.is_empty()
+                    || self.types.iter().any(|name| name == event.event_type().as_str());
+                if !wanted {
+                    self.skipped += 1;
+                    return Ok(());
+                }
+                let stamp = self.timing.as_mut().map(|timing| timing.event(at));
+                match (&mut self.side, stamp) {
+                    (Some(side), Some(stamp)) => {
+                        self.printer.event(&event, None)?;
+                        // The data line first, so that both streams are
+                        // as current as each other when a reader looks.
+                        self.printer.flush()?;
+                        side.event_stamp(&event, stamp)?;
+                    }
+                    _ => self.printer.event(&event, stamp)?,
+                }
+                self.events += 1;
+            }
+            Item::Retry(ms) => self.printer.retry(ms)?,
+            Item::Comment(text) => self.printer.comment(text.as_str())?,
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Reports a dropped event on stderr, after what was printed before it.
+    fn warn(&mut self, err: &ssekit::Error) -> io::Result<()> {
+        self.printer.flush()?;
+        self.dropped += 1;
+        report(&format!("warning: {err}; event dropped"));
+        Ok(())
+    }
+
+    /// Pushes everything printed so far to the output.
+    fn flush(&mut self) -> io::Result<()> {
+        self.printer.flush()
+    }
+
+    /// Ends the stream at `at`: the `--timing` summary, then the
+    /// end-of-input line. Returns how many events were dropped.
+    fn end(mut self, last_event_id: &str, retry: Option<u64>, at: Instant) -> io::Result<u64> {
+        let summary = Summary {
+            last_event_id,
+            retry,
+            events: self.events,
+            dropped: self.dropped,
+            skipped: self.skipped,
+        };
+        let report = self.timing.as_ref().map(|timing| timing.report(at));
+        match (&report, &mut self.side) {
+            (Some(report), Some(side)) => side.timing(report)?,
+            (Some(report), None) if matches!(self.printer.format(), Format::Json) => {
+                // Before the end-of-input line, which stays the last line.
+                self.printer.timing(report)?;
+            }
+            _ => {}
+        }
+        self.printer.end(&summary)?;
+        if let (Some(report), None, Format::Human { .. }) =
+            (&report, &self.side, self.printer.format())
+        {
+            self.printer.timing(report)?;
+        }
+        self.printer.flush()?;
+        Ok(self.dropped)
+    }
+}
+
+/// One stream read from the inputs, parsed and printed.
 #[derive(Debug)]
 struct Session<W: Write> {
     parser: Parser,
-    printer: Printer<W>,
-    /// Events printed so far.
-    events: u64,
-    /// Events dropped by errors so far.
-    dropped: u64,
+    sink: Sink<W>,
 }
 
 impl<W: Write> Session<W> {
@@ -165,48 +292,31 @@ impl<W: Write> Session<W> {
                 Ok(len) => len,
                 Err(error) => return Err(Failure::Read { name: source.name.clone(), error }),
             };
+            let at = Instant::now();
+            self.sink.bytes(len, at);
             self.parser.feed(&buf[..len]);
-            self.drain()?;
+            self.drain(at)?;
         }
     }
 
     /// Prints every item the input fed so far completes, then flushes.
-    fn drain(&mut self) -> io::Result<()> {
+    fn drain(&mut self, at: Instant) -> io::Result<()> {
         while let Some(item) = self.parser.next_item() {
             match item {
-                Ok(Item::Event(event)) => {
-                    self.printer.event(&event)?;
-                    self.events += 1;
-                }
-                Ok(Item::Retry(ms)) => self.printer.retry(ms)?,
-                Ok(Item::Comment(text)) => self.printer.comment(text.as_str())?,
-                Ok(_) => {}
-                Err(err) => self.warn(&err)?,
+                Ok(item) => self.sink.item(item, at)?,
+                Err(err) => self.sink.warn(&err)?,
             }
         }
-        self.printer.flush()
-    }
-
-    /// Reports a dropped event on stderr, after what was printed before it.
-    fn warn(&mut self, err: &ssekit::Error) -> io::Result<()> {
-        self.printer.flush()?;
-        self.dropped += 1;
-        report(&format!("warning: {err}; event dropped"));
-        Ok(())
+        self.sink.flush()
     }
 
     /// Ends the stream: prints what is left, then the end-of-input line.
     fn finish(mut self) -> Result<ExitCode, Failure> {
         self.parser.finish();
-        self.drain()?;
-        let summary = Summary {
-            last_event_id: self.parser.last_event_id().as_str(),
-            retry: self.parser.retry(),
-            events: self.events,
-            dropped: self.dropped,
-        };
-        self.printer.end(&summary)?;
-        self.printer.flush()?;
-        Ok(if self.dropped > 0 { ExitCode::from(EXIT_DROPPED) } else { ExitCode::SUCCESS })
+        let at = Instant::now();
+        self.drain(at)?;
+        let dropped =
+            self.sink.end(self.parser.last_event_id().as_str(), self.parser.retry(), at)?;
+        Ok(if dropped > 0 { ExitCode::from(EXIT_DROPPED) } else { ExitCode::SUCCESS })
     }
 }
