@@ -3,7 +3,7 @@
 //!
 //! A thin driver around [`ssekit::Parser`]: all parsing is the library's;
 //! this binary reads input in chunks, feeds it, and formats what comes out
-//! (human-readable, or the JSON lines of `SPEC.md` contract 2). Run
+//! (human-readable, the JSON lines described in `--help`, or bare data). Run
 //! `ssekit --help` for usage and exit codes.
 
 mod cli;
