@@ -191,13 +191,17 @@ mod line;
 mod parser;
 mod text;
 
+#[cfg(feature = "reqwest")]
+pub mod client;
 #[cfg(feature = "codec")]
 pub mod codec;
+pub mod connection;
 #[cfg(feature = "std")]
 pub mod io;
 #[cfg(feature = "stream")]
 pub mod stream;
 
+pub use crate::connection::{Connection, ConnectionBuilder, ReadyState};
 pub use crate::encode::{EncodeError, Encoder};
 pub use crate::error::Error;
 pub use crate::event::{Event, EventRef, Item, ItemRef};
