@@ -396,12 +396,19 @@ gap_ms holds nearest-rank percentiles of the gaps between events (null below
 two events). Without --json, the same appears as a table after the last
 event (on stderr with --data-only, with one line per event).
 
-In URL mode, the connection's own events are objects too (in the human and
---data-only formats, lines on stderr):
-  {{\"connection\":\"open\",\"status\":200,\"content_type\":\"text/event-stream\"}}
-  {{\"connection\":\"reconnecting\",\"delay_ms\":3000,\"reason\":\"...\"}}
-  {{\"connection\":\"closed\",\"reason\":\"...\"}}       the last line but the
-                                         end-of-input line; reason is text
+In URL mode, the connection's own events are objects too, with a \"connection\"
+key (in the human and --data-only formats: lines on stderr):
+  {{\"connection\":\"open\"}}                  the response was accepted
+  {{\"connection\":\"reconnecting\",\"reason\":R,\"delay_ms\":3000,\"attempt\":1}}
+      R is ended, network_error, idle_timeout or status (then \"status\":N);
+      \"error\":TEXT says what failed, when known
+  {{\"connection\":\"closed\",\"reason\":R}}     last but the end-of-input line
+      R is status (\"status\":N), content_type, ended (--no-reconnect),
+      retries_exhausted (\"attempts\":N,\"last\":R), interrupted (Ctrl-C) or
+      closed; a refused response adds \"content_type\" and the start of its
+      \"body\", a failure \"error\"
+With --timing, time to first byte is the time to the first response; bytes
+are not counted in URL mode (null).
 
 Exit status:
   0  the whole input was parsed (or stdout was closed early, e.g. by head);
@@ -413,6 +420,7 @@ Exit status:
      Content-Type other than text/event-stream); no retry
   4  URL mode: the connection failed and was not re-established (with
      --no-reconnect, or once the reconnection attempts are used up)
+  130  URL mode: interrupted by Ctrl-C (after printing the summary)
 ",
         version = env!("CARGO_PKG_VERSION"),
         max_line = format_size(DEFAULT_MAX_LINE_LEN),

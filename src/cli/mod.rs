@@ -2,6 +2,7 @@
 //! (the `--type` filter, `--timing`) → printer.
 
 mod args;
+mod fetch;
 mod input;
 mod output;
 mod sample;
@@ -42,6 +43,8 @@ enum Failure {
     },
     /// Standard output could not be written (a closed pipe included).
     Write(io::Error),
+    /// What URL mode needs could not be set up (the runtime, TLS).
+    Setup(String),
 }
 
 impl From<OpenError> for Failure {
@@ -68,6 +71,7 @@ pub(crate) fn main() -> ExitCode {
                     format!("cannot read '{name}': {}", describe(&error))
                 }
                 Failure::Write(error) => format!("cannot write output: {}", describe(&error)),
+                Failure::Setup(message) => message,
             };
             report(&message);
             ExitCode::from(EXIT_FAILURE)
@@ -84,8 +88,8 @@ fn run() -> Result<ExitCode, Failure> {
         Command::Version => return print_text(&format!("ssekit {}\n", env!("CARGO_PKG_VERSION"))),
         Command::Run(opts) => opts,
     };
-    if opts.request.is_some() {
-        return Err(Failure::Usage("fetching a URL is not built yet".to_owned()));
+    if let Some(request) = &opts.request {
+        return fetch::run(&opts, request, start);
     }
     let sources = if opts.sample || (opts.inputs.is_empty() && io::stdin().is_terminal()) {
         report(SAMPLE_NOTICE);
@@ -188,7 +192,7 @@ impl<W: Write> Sink<W> {
             printer: Printer::new(out, format),
             side,
             types: opts.types.clone(),
-            timing: opts.timing.then(|| Timing::new(start)),
+            timing: opts.timing.then(|| Timing::new(start, opts.request.is_none())),
             events: 0,
             skipped: 0,
             dropped: 0,
@@ -229,6 +233,24 @@ impl<W: Write> Sink<W> {
             Item::Comment(text) => self.printer.comment(text.as_str())?,
             _ => {}
         }
+        Ok(())
+    }
+
+    /// The response to a URL opened the stream at `at` (`--timing` counts
+    /// its time to first byte from there).
+    fn opened(&mut self, at: Instant) {
+        if let Some(timing) = &mut self.timing {
+            timing.first_byte(at);
+        }
+    }
+
+    /// Prints a connection event: its own JSON object, or a line on stderr.
+    fn notice(&mut self, notice: &output::Notice) -> io::Result<()> {
+        if self.printer.format() == Format::Json {
+            return self.printer.notice(notice);
+        }
+        self.printer.flush()?;
+        report(&notice.text);
         Ok(())
     }
 

@@ -49,6 +49,27 @@ pub(crate) struct Summary<'a> {
     pub(crate) skipped: u64,
 }
 
+/// A connection event in URL mode: opened, reconnecting, closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Notice {
+    /// The value of the `"connection"` key: `open`, `reconnecting` or
+    /// `closed`.
+    pub(crate) kind: &'static str,
+    /// The other keys, in order.
+    pub(crate) fields: Vec<(&'static str, Field)>,
+    /// The same for people, e.g. `reconnecting in 3000 ms: the stream ended`.
+    pub(crate) text: String,
+}
+
+/// A value in a [`Notice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// A JSON number.
+    Number(u64),
+    /// A JSON string.
+    Text(String),
+}
+
 /// Writes items in one [`Format`].
 #[derive(Debug)]
 pub(crate) struct Printer<W> {
@@ -146,6 +167,22 @@ impl<W: Write> Printer<W> {
         }
     }
 
+    /// Writes a connection event as its own JSON object. In the other
+    /// formats it is a line on stderr instead, so this writes nothing.
+    pub(crate) fn notice(&mut self, notice: &Notice) -> io::Result<()> {
+        if self.format != Format::Json {
+            return Ok(());
+        }
+        write!(self.out, r#"{{"connection":{}"#, json(notice.kind)?)?;
+        for (key, value) in &notice.fields {
+            match value {
+                Field::Number(number) => write!(self.out, r#","{key}":{number}"#)?,
+                Field::Text(text) => write!(self.out, r#","{key}":{}"#, json(text)?)?,
+            }
+        }
+        writeln!(self.out, "}}")
+    }
+
     /// Writes the `--timing` summary: a `{"timing":{...}}` object in JSON
     /// (before the end-of-input line, which stays the last), an aligned
     /// table for people.
@@ -173,7 +210,7 @@ impl<W: Write> Printer<W> {
                     json_ms(report.first_byte),
                     json_ms(report.first_event),
                     report.events,
-                    report.bytes,
+                    report.bytes.map_or_else(|| "null".to_owned(), |bytes| bytes.to_string()),
                     json_ms(Some(report.duration)),
                 )
             }
@@ -230,7 +267,7 @@ fn human_timing(out: &mut impl Write, color: bool, report: &Report) -> io::Resul
         ("time to first byte", human_ms(report.first_byte)),
         ("time to first event", human_ms(report.first_event)),
         ("events", report.events.to_string()),
-        ("bytes", report.bytes.to_string()),
+        ("bytes", report.bytes.map_or_else(|| "-".to_owned(), |bytes| bytes.to_string())),
         ("duration", human_ms(Some(report.duration))),
         ("events/s", rate),
         ("gap p50", gap(|gaps| gaps.p50)),
@@ -365,6 +402,21 @@ mod tests {
             render(Format::Json, |p| p.end(&summary)),
             "{\"last_event_id\":\"\",\"retry\":null}\n"
         );
+    }
+
+    #[test]
+    fn notices() {
+        let notice = Notice {
+            kind: "closed",
+            fields: vec![("reason", Field::Text("status".into())), ("status", Field::Number(404))],
+            text: "closed: the server answered 404".into(),
+        };
+        assert_eq!(
+            render(Format::Json, |p| p.notice(&notice)),
+            "{\"connection\":\"closed\",\"reason\":\"status\",\"status\":404}\n"
+        );
+        assert_eq!(render(Format::Human { color: false }, |p| p.notice(&notice)), "");
+        assert_eq!(render(Format::DataOnly, |p| p.notice(&notice)), "");
     }
 
     #[test]

@@ -21,14 +21,16 @@ pub(crate) struct Stamp {
 /// The end-of-stream figures.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Report {
-    /// From the start to the first byte of input.
+    /// From the start to the first byte of input (in URL mode, of the
+    /// first response).
     pub(crate) first_byte: Option<Duration>,
     /// From the start to the first event shown.
     pub(crate) first_event: Option<Duration>,
     /// Events shown.
     pub(crate) events: u64,
-    /// Bytes of input read (every input, every connection).
-    pub(crate) bytes: u64,
+    /// Bytes of input read (every input), `None` where they are not
+    /// counted (URL mode: the client does not report body bytes).
+    pub(crate) bytes: Option<u64>,
     /// From the start to the end of the input.
     pub(crate) duration: Duration,
     /// Events per second while events flow: the gaps between the first and
@@ -61,7 +63,8 @@ pub(crate) struct Timing {
     first_byte: Option<Duration>,
     first_event: Option<Duration>,
     last_event: Option<Duration>,
-    bytes: u64,
+    /// `None` if bytes are not counted.
+    bytes: Option<u64>,
     events: u64,
     /// Every gap between consecutive events, in nanoseconds (8 bytes per
     /// event: a million events cost 8 MB).
@@ -69,14 +72,15 @@ pub(crate) struct Timing {
 }
 
 impl Timing {
-    /// Starts the clock at `start`.
-    pub(crate) fn new(start: Instant) -> Self {
+    /// Starts the clock at `start`; `count_bytes` if the input's bytes will
+    /// be reported through [`bytes`](Self::bytes).
+    pub(crate) fn new(start: Instant, count_bytes: bool) -> Self {
         Self {
             start,
             first_byte: None,
             first_event: None,
             last_event: None,
-            bytes: 0,
+            bytes: count_bytes.then_some(0),
             events: 0,
             gaps: Vec::new(),
         }
@@ -84,10 +88,19 @@ impl Timing {
 
     /// `len` bytes of input arrived at `at`.
     pub(crate) fn bytes(&mut self, len: usize, at: Instant) {
-        if len > 0 && self.first_byte.is_none() {
+        if len > 0 {
+            self.first_byte(at);
+        }
+        if let Some(bytes) = &mut self.bytes {
+            *bytes += len as u64;
+        }
+    }
+
+    /// The first byte of input arrived at `at`, if none did before.
+    pub(crate) fn first_byte(&mut self, at: Instant) {
+        if self.first_byte.is_none() {
             self.first_byte = Some(self.since_start(at));
         }
-        self.bytes += len as u64;
     }
 
     /// An event shown arrived at `at`.
@@ -175,7 +188,7 @@ mod tests {
     fn stamps_and_report() {
         let start = Instant::now();
         let at = |ms| start + Duration::from_millis(ms);
-        let mut timing = Timing::new(start);
+        let mut timing = Timing::new(start, true);
         timing.bytes(0, at(1));
         timing.bytes(10, at(5));
         timing.bytes(10, at(9));
@@ -186,7 +199,7 @@ mod tests {
         let report = timing.report(at(100));
         assert_eq!(report.first_byte, Some(Duration::from_millis(5)));
         assert_eq!(report.first_event, Some(Duration::from_millis(20)));
-        assert_eq!((report.events, report.bytes), (4, 20));
+        assert_eq!((report.events, report.bytes), (4, Some(20)));
         assert_eq!(report.duration, Duration::from_millis(100));
         // Three gaps over 40 ms.
         assert!((report.events_per_sec.unwrap() - 75.0).abs() < 1e-9);
@@ -198,15 +211,19 @@ mod tests {
     #[test]
     fn empty_and_single_event_reports() {
         let start = Instant::now();
-        let timing = Timing::new(start);
+        let timing = Timing::new(start, true);
         let report = timing.report(start);
+        assert_eq!(report.bytes, Some(0));
         assert_eq!((report.first_byte, report.first_event, report.gaps), (None, None, None));
         assert_eq!(report.events_per_sec, None);
 
-        let mut timing = Timing::new(start);
+        let mut timing = Timing::new(start, false);
+        timing.first_byte(start + Duration::from_millis(2));
+        timing.first_byte(start + Duration::from_millis(3));
         timing.event(start + Duration::from_millis(3));
         let report = timing.report(start + Duration::from_millis(4));
-        assert_eq!(report.events, 1);
+        assert_eq!((report.events, report.bytes), (1, None));
+        assert_eq!(report.first_byte, Some(Duration::from_millis(2)));
         assert_eq!((report.events_per_sec, report.gaps), (None, None));
     }
 }
