@@ -157,8 +157,7 @@ impl EventSource {
         connection: &ConnectionBuilder,
         mut parser: Parser,
     ) -> Result<Self, BuildError> {
-        let probe = request.try_clone().ok_or(BuildError::NotCloneable)?;
-        let (client, request) = probe.build_split();
+        let (client, request) = request.build_split();
         let mut request = request.map_err(BuildError::Request)?;
         if request.try_clone().is_none() {
             return Err(BuildError::NotCloneable);

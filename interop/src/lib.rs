@@ -9,6 +9,9 @@
 //! * [`reconnect`]: a resumable test server that drops its clients after a
 //!   few events, and the reconnecting client loop ([`reconnect::follow`])
 //!   that the `reconnect` example and `tests/examples.rs` run.
+//! * [`faults`]: a scripted event source with faults (dropped connections,
+//!   cuts mid-event, silence, error statuses, wrong content types) for the
+//!   reconnecting client's tests in `tests/client.rs`.
 //! * [`proxy`]: the rewrite rules and the re-encoding pipeline of the `proxy`
 //!   example.
 //!
@@ -18,6 +21,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use std::net::{Ipv4Addr, SocketAddr};
 
+pub mod faults;
 pub mod proxy;
 pub mod reconnect;
 

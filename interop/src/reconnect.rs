@@ -3,10 +3,10 @@
 //! [`server`] is a resumable event source: events `1..=total`, each with its
 //! number as id; every connection starts with a `retry` field, sends a few
 //! events after the `Last-Event-ID` the client sent, and then ends the
-//! connection in one of three ways ([`Ending`]). [`follow`] is the client
-//! loop an `EventSource` runs: connect, parse, and when the connection ends,
-//! wait the `retry` delay and reconnect with the parser's
-//! [`last_event_id`](ssekit::Parser::last_event_id).
+//! connection in one of three ways ([`Ending`]). [`follow`] runs
+//! [`ssekit::client::EventSource`], which does what a browser's
+//! `EventSource` does: connect, parse, and when the connection ends, wait
+//! the `retry` delay and reconnect with the last event ID.
 //!
 //! Neither side knows about the other's internals: the only contract is the
 //! event-stream format and the `Last-Event-ID` header, so no event is lost or
@@ -22,8 +22,9 @@ use axum::routing::get;
 use axum::Router;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use ssekit::stream::{EventStream, StreamError};
-use ssekit::{Encoder, Event, Item, Parser};
+use ssekit::client::{ClientError, EventSource};
+use ssekit::connection::{CloseReason, Output, ReconnectReason};
+use ssekit::{ConnectionBuilder, Encoder, Event, Parser};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -164,7 +165,8 @@ async fn serve_events(
 pub struct Options {
     /// Stop after this many events.
     pub max_events: usize,
-    /// Give up after this many connection attempts.
+    /// Give up after this many connection attempts in a row that deliver no
+    /// event.
     pub max_connections: usize,
     /// The delay before reconnecting while the server has sent no `retry`.
     pub default_retry: Duration,
@@ -237,8 +239,10 @@ pub enum FollowError {
     Status(StatusCode),
     /// The response was not `text/event-stream`.
     ContentType(String),
-    /// [`Options::max_connections`] attempts were made.
+    /// [`Options::max_connections`] attempts in a row delivered no event.
     TooManyConnections(usize),
+    /// The request could not be built.
+    Request(String),
 }
 
 impl fmt::Display for FollowError {
@@ -247,6 +251,7 @@ impl fmt::Display for FollowError {
             Self::Status(status) => write!(f, "the server answered {status}"),
             Self::ContentType(mime) => write!(f, "not an event stream: {mime:?}"),
             Self::TooManyConnections(n) => write!(f, "gave up after {n} connections"),
+            Self::Request(err) => write!(f, "bad request: {err}"),
         }
     }
 }
@@ -256,95 +261,88 @@ impl std::error::Error for FollowError {}
 /// Follows the event stream at `url` the way an `EventSource` does, until
 /// `options.max_events` events arrived or the server answers `204`.
 ///
-/// Each connection is parsed by one [`Parser`] that lives across
-/// connections: when a response ends or breaks off, the parser is
-/// [`reset`](Parser::reset) (dropping any partial event, keeping the last
-/// event ID and the retry), the loop waits [`Parser::retry_duration`] (or
-/// [`Options::default_retry`]) and reconnects with
-/// `Last-Event-ID: `[`parser.last_event_id()`](Parser::last_event_id) when it
-/// is not empty. A failed connection attempt is retried the same way.
-/// `on_step` sees every [`Step`] as it happens.
+/// A thin user of [`ssekit::client::EventSource`]: the reconnect rules
+/// (`Last-Event-ID`, the server's `retry`, what fails for good) are the
+/// library's; this loop only turns its items into [`Step`]s. It asks for a
+/// browser's timing (the reconnection time exactly: no backoff, no jitter)
+/// and gives up after [`Options::max_connections`] connection attempts in
+/// a row that deliver no event.
 ///
 /// # Errors
 ///
 /// A [`FollowError`] for a status other than 200 or 204, a content type
-/// other than `text/event-stream`, or too many connection attempts.
+/// other than `text/event-stream`, or too many failed attempts.
 pub async fn follow(
     client: &reqwest::Client,
     url: &str,
     options: &Options,
     mut on_step: impl FnMut(&Step),
 ) -> Result<Vec<Event>, FollowError> {
-    let mut parser = Parser::new();
+    let retries = options.max_connections.saturating_sub(1);
+    let mut config = ConnectionBuilder::new();
+    config
+        .default_retry(options.default_retry)
+        .backoff_factor(1.0)
+        .jitter(0.0)
+        .max_retries(Some(u32::try_from(retries).unwrap_or(u32::MAX)))
+        .emit_retry(true);
+    let mut source = EventSource::with_config(client.get(url), &config, Parser::new())
+        .map_err(|err| FollowError::Request(err.to_string()))?;
     let mut events = Vec::new();
-    for attempt in 1..=options.max_connections {
-        if attempt > 1 {
-            let delay = parser.retry_duration().unwrap_or(options.default_retry);
-            on_step(&Step::Waiting(delay));
-            tokio::time::sleep(delay).await;
-        }
-        let last_event_id = parser.last_event_id().to_string();
-        on_step(&Step::Connecting { attempt, last_event_id: last_event_id.clone() });
-        let mut request = client
-            .get(url)
-            .header(header::ACCEPT, "text/event-stream")
-            .header(header::CACHE_CONTROL, "no-cache");
-        if !last_event_id.is_empty() {
-            request = request.header("last-event-id", last_event_id);
-        }
-        let response = match request.send().await {
-            Ok(response) => response,
-            Err(err) => {
-                on_step(&Step::Dropped(error_chain(&err)));
-                continue;
-            }
-        };
-        match response.status() {
-            StatusCode::OK => {}
-            StatusCode::NO_CONTENT => {
-                on_step(&Step::NoContent);
-                return Ok(events);
-            }
-            status => return Err(FollowError::Status(status)),
-        }
-        let mime = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-            .unwrap_or_default();
-        if mime.split(';').next().map(str::trim) != Some("text/event-stream") {
-            return Err(FollowError::ContentType(mime));
-        }
-
-        let mut stream = EventStream::with_parser(Box::pin(response.bytes_stream()), parser);
-        loop {
-            match stream.next().await {
-                Some(Ok(Item::Event(event))) => {
-                    on_step(&Step::Event(event.clone()));
-                    events.push(event);
-                    if events.len() >= options.max_events {
-                        return Ok(events);
-                    }
+    let mut attempt = 1;
+    let mut content_type = String::new();
+    on_step(&Step::Connecting { attempt, last_event_id: String::new() });
+    while let Some(item) = source.next().await {
+        match item {
+            Ok(Output::Event(event)) => {
+                on_step(&Step::Event(event.clone()));
+                events.push(event);
+                if events.len() >= options.max_events {
+                    source.close();
+                    return Ok(events);
                 }
-                Some(Ok(Item::Retry(ms))) => on_step(&Step::Retry(Duration::from_millis(ms))),
-                Some(Ok(_)) => {}
-                Some(Err(StreamError::Transport(err))) => {
-                    on_step(&Step::Dropped(error_chain(&err)));
-                    break;
-                }
-                Some(Err(err)) => on_step(&Step::Invalid(err.to_string())),
-                None => {
+            }
+            Ok(Output::Retry(ms)) => on_step(&Step::Retry(Duration::from_millis(ms))),
+            Ok(Output::Reconnecting { delay, reason, .. }) => {
+                // A broken connection was reported by its transport error.
+                if reason == ReconnectReason::Ended {
                     on_step(&Step::Ended);
-                    break;
                 }
+                on_step(&Step::Waiting(delay));
+                attempt += 1;
+                let last_event_id = source.last_event_id().to_string();
+                on_step(&Step::Connecting { attempt, last_event_id });
             }
+            Ok(Output::Closed { reason }) => {
+                return match reason {
+                    CloseReason::Status(204) => {
+                        on_step(&Step::NoContent);
+                        Ok(events)
+                    }
+                    CloseReason::Status(status) => Err(FollowError::Status(
+                        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+                    )),
+                    CloseReason::ContentType => Err(FollowError::ContentType(content_type)),
+                    CloseReason::RetriesExhausted { .. } => {
+                        Err(FollowError::TooManyConnections(options.max_connections))
+                    }
+                    _ => Ok(events),
+                };
+            }
+            Ok(_) => {}
+            Err(ClientError::Transport(err)) => on_step(&Step::Dropped(error_chain(&err))),
+            Err(ClientError::ContentType(response)) => {
+                content_type = response
+                    .headers()
+                    .get(header::CONTENT_TYPE)
+                    .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+                    .unwrap_or_default();
+            }
+            Err(ClientError::Parse(err)) => on_step(&Step::Invalid(err.to_string())),
+            Err(_) => {}
         }
-        parser = stream.into_parts().1;
-        // Forget the partial event of a connection that broke off (after a
-        // clean end the parser already did, by the end-of-stream rule).
-        parser.reset();
     }
-    Err(FollowError::TooManyConnections(options.max_connections))
+    Ok(events)
 }
 
 /// An error and its sources, `: `-separated (reqwest's own message is

@@ -1,6 +1,8 @@
 //! [`ConnectionBuilder`]: the settings of a [`Connection`] and their defaults.
 
 use super::Connection;
+#[cfg(doc)]
+use super::{CloseReason, Output};
 use crate::Parser;
 use core::time::Duration;
 
