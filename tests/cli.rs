@@ -1077,3 +1077,29 @@ fn url_mode_ctrl_c_prints_the_summary_and_exits_130() {
     assert_eq!(next_line(&lines), r#"{"last_event_id":"1","retry":null}"#);
     assert_eq!(finished(child).status.code(), Some(130));
 }
+
+#[test]
+fn timing_survives_the_first_ctrl_c_and_prints_the_summary() {
+    // As with `curl -N URL | ssekit --timing` and Ctrl-C: ssekit gets
+    // SIGINT, then its input ends because curl got it too.
+    let mut child = spawn(&["--json", "--timing"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"id: 1\ndata: first\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert!(next_line(&lines).starts_with(r#"{"type":"message","data":"first","id":"1","#));
+    let status =
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    // Still running, still reading: what is already on its way is parsed.
+    thread::sleep(Duration::from_millis(200));
+    assert_eq!(child.try_wait().expect("try_wait"), None);
+    stdin.write_all(b"data: second\n\n").expect("write");
+    drop(stdin);
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(rest.len(), 3, "{rest:?}");
+    assert!(rest[0].starts_with(r#"{"type":"message","data":"second""#), "{rest:?}");
+    assert!(rest[1].starts_with(r#"{"timing":{"first_byte_ms":"#), "{rest:?}");
+    assert_eq!(rest[2], r#"{"last_event_id":"1","retry":null}"#);
+    assert_eq!(finished(child).status.code(), Some(130));
+}

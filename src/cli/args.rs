@@ -420,7 +420,11 @@ Exit status:
      Content-Type other than text/event-stream); no retry
   4  URL mode: the connection failed and was not re-established (with
      --no-reconnect, or once the reconnection attempts are used up)
-  130  URL mode: interrupted by Ctrl-C (after printing the summary)
+  130  interrupted by Ctrl-C, after the end-of-input line (and summary): in
+       URL mode; and with --timing, where the first Ctrl-C does not kill
+       ssekit but waits for the input to end (curl gets it too), so that
+       curl -N URL | ssekit --timing still prints the summary; a second
+       Ctrl-C exits at once
 ",
         version = env!("CARGO_PKG_VERSION"),
         max_line = format_size(DEFAULT_MAX_LINE_LEN),

@@ -21,14 +21,12 @@ use ssekit::{ConnectionBuilder, Item};
 
 use super::args::{Body, Options, Request};
 use super::output::{Field, Notice};
-use super::{parser, Failure, Sink};
+use super::{parser, Failure, Sink, EXIT_INTERRUPTED};
 
 /// Exit status: the server refused the stream (status, content type).
 const EXIT_REFUSED: u8 = 3;
 /// Exit status: the connection failed and was not re-established.
 const EXIT_LOST: u8 = 4;
-/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
-const EXIT_INTERRUPTED: u8 = 130;
 /// How much of a refused response's body is shown (it usually says why).
 const BODY_SHOWN: usize = 2048;
 /// How long to wait for that body.

@@ -10,6 +10,8 @@ mod timing;
 
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use ssekit::{Item, Parser};
@@ -23,6 +25,8 @@ use self::timing::Timing;
 const EXIT_DROPPED: u8 = 1;
 /// Exit status for bad usage and IO errors.
 const EXIT_FAILURE: u8 = 2;
+/// Exit status after Ctrl-C (128 + SIGINT, as shells report it).
+const EXIT_INTERRUPTED: u8 = 130;
 /// Size of the read buffer: one `read` call's worth of input.
 const CHUNK_SIZE: usize = 64 * 1024;
 /// The line shown (on stderr) before the built-in sample.
@@ -100,12 +104,43 @@ fn run() -> Result<ExitCode, Failure> {
         Source::open_all(&opts.inputs)?
     };
     let sink = Sink::new(BufWriter::new(io::stdout().lock()), &opts, start);
-    let mut session = Session { parser: parser(&opts), sink };
+    let interrupted = if opts.timing { catch_interrupt() } else { None };
+    let mut session = Session { parser: parser(&opts), sink, interrupted };
     let mut buf = vec![0; CHUNK_SIZE];
     for mut source in sources {
-        session.pump(&mut source, &mut buf)?;
+        if !session.pump(&mut source, &mut buf)? {
+            break;
+        }
     }
     session.finish()
+}
+
+/// With `--timing`, the summary is the point, so the first Ctrl-C does not
+/// kill ssekit: `curl -N URL | ssekit --timing` and Ctrl-C stops curl
+/// (the same terminal's process group), whose end of output ends the
+/// input, and the summary is printed. The returned flag says a Ctrl-C
+/// came; reading stops at the next chunk. A second Ctrl-C exits at once
+/// (for a producer that goes on). The handler is set up on a thread of its
+/// own, so reading does not wait for it (a Ctrl-C in the first
+/// milliseconds kills as usual, as it does if no handler can be set up).
+fn catch_interrupt() -> Option<Arc<AtomicBool>> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&flag);
+    let watch = move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_io().build() else {
+            return;
+        };
+        runtime.block_on(async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                return;
+            }
+            seen.store(true, Ordering::SeqCst);
+            let _ = tokio::signal::ctrl_c().await;
+            std::process::exit(EXIT_INTERRUPTED.into());
+        });
+    };
+    std::thread::Builder::new().name("ctrl-c".to_owned()).spawn(watch).ok()?;
+    Some(flag)
 }
 
 /// Writes `text` to stdout (for `--help` and `--version`).
@@ -302,15 +337,26 @@ impl<W: Write> Sink<W> {
 struct Session<W: Write> {
     parser: Parser,
     sink: Sink<W>,
+    /// Set when Ctrl-C came (see [`catch_interrupt`]).
+    interrupted: Option<Arc<AtomicBool>>,
 }
 
 impl<W: Write> Session<W> {
+    /// Whether Ctrl-C came.
+    fn interrupted(&self) -> bool {
+        self.interrupted.as_ref().is_some_and(|flag| flag.load(Ordering::SeqCst))
+    }
+
     /// Feeds one input to the parser chunk by chunk as it arrives, printing
-    /// what each chunk completes before waiting for the next.
-    fn pump(&mut self, source: &mut Source, buf: &mut [u8]) -> Result<(), Failure> {
+    /// what each chunk completes before waiting for the next. Returns
+    /// whether to go on with the next input (not after Ctrl-C).
+    fn pump(&mut self, source: &mut Source, buf: &mut [u8]) -> Result<bool, Failure> {
         loop {
+            if self.interrupted() {
+                return Ok(false);
+            }
             let len = match source.read_chunk(buf) {
-                Ok(0) => return Ok(()),
+                Ok(0) => return Ok(true),
                 Ok(len) => len,
                 Err(error) => return Err(Failure::Read { name: source.name.clone(), error }),
             };
@@ -337,8 +383,15 @@ impl<W: Write> Session<W> {
         self.parser.finish();
         let at = Instant::now();
         self.drain(at)?;
+        let interrupted = self.interrupted();
         let dropped =
             self.sink.end(self.parser.last_event_id().as_str(), self.parser.retry(), at)?;
-        Ok(if dropped > 0 { ExitCode::from(EXIT_DROPPED) } else { ExitCode::SUCCESS })
+        Ok(if interrupted {
+            ExitCode::from(EXIT_INTERRUPTED)
+        } else if dropped > 0 {
+            ExitCode::from(EXIT_DROPPED)
+        } else {
+            ExitCode::SUCCESS
+        })
     }
 }
