@@ -31,7 +31,8 @@ const EXIT_INTERRUPTED: u8 = 130;
 const CHUNK_SIZE: usize = 64 * 1024;
 /// The line shown (on stderr) before the built-in sample.
 const SAMPLE_NOTICE: &str = "showing a built-in sample stream; \
-    to parse a real one, pipe it in: curl -N https://example.com/stream | ssekit";
+    to parse a real one: ssekit https://example.com/stream, \
+    or pipe it in: curl -N https://example.com/stream | ssekit";
 
 /// Why a run stopped early.
 #[derive(Debug)]
