@@ -41,6 +41,7 @@ const READ_SIZE: usize = 16 * 1024;
 /// Each read returns as soon as the reader has some bytes, so items come
 /// out as soon as they are complete.
 #[derive(Debug)]
+#[must_use = "an EventReader reads nothing until it is iterated"]
 pub struct EventReader<R> {
     reader: R,
     parser: Parser,

@@ -298,7 +298,15 @@
 //!   `#![no_std]` and needs only `alloc`.
 //! * `stream`: the `futures_core::Stream` adapter (adds `futures-core`).
 //! * `codec`: the `tokio_util::codec` adapter (adds `tokio-util`).
-//! * `cli`: the `ssekit` command-line tool (adds `lexopt`, `serde_json`).
+//! * `reqwest`: `client::EventSource`, a reconnecting client over reqwest
+//!   (adds `reqwest` without default features, `tokio` with timers, and
+//!   `futures-core`).
+//! * `cli`: the `ssekit` command-line tool (adds `lexopt`, `serde_json`,
+//!   `rustls` and the `reqwest` feature, with https through rustls and a
+//!   tokio runtime). Build it with `cargo install ssekit --features cli`.
+//!
+//! The library builds with Rust 1.85 (`rust-version`); the `reqwest` and
+//! `cli` features need 1.88, for reqwest's own dependencies.
 //!
 //! # Design: no IO
 //!
@@ -312,6 +320,8 @@
 // The library is `no_std`: reach for `core`/`alloc` first (tests may use std).
 #![warn(clippy::std_instead_of_core, clippy::alloc_instead_of_core)]
 #![doc(test(attr(deny(warnings))))]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml): label feature-gated items.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 extern crate alloc;
 #[cfg(feature = "std")]

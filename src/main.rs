@@ -1,10 +1,11 @@
-//! `ssekit`: parse a `text/event-stream` (Server-Sent Events) from files or
-//! standard input and print each event the moment it is complete.
+//! `ssekit`: parse a `text/event-stream` (Server-Sent Events) from files,
+//! standard input or a URL and print each event the moment it is complete.
 //!
-//! A thin driver around [`ssekit::Parser`]: all parsing is the library's;
-//! this binary reads input in chunks, feeds it, and formats what comes out
-//! (human-readable, or the JSON lines of `SPEC.md` contract 2). Run
-//! `ssekit --help` for usage and exit codes.
+//! A thin driver around [`ssekit::Parser`] and, for a URL,
+//! `ssekit::client::EventSource`: all parsing and reconnecting is the
+//! library's; this binary reads input in chunks, feeds it, and formats what
+//! comes out (human-readable, the JSON lines described in `--help`, or bare
+//! data). Run `ssekit --help` for usage and exit codes.
 
 mod cli;
 

@@ -38,7 +38,7 @@ use core::task::{Context, Poll};
 use futures_core::Stream;
 
 /// An error from an [`EventStream`]: the transport's, or the parser's.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum StreamError<E> {
     /// The parser dropped an event (a limit was exceeded). The stream goes
@@ -61,6 +61,7 @@ pub enum StreamError<E> {
 /// The underlying stream must be [`Unpin`]; pin it first if it is not
 /// (`Box::pin(stream)` or `std::pin::pin!(stream)`).
 #[derive(Debug)]
+#[must_use = "streams do nothing unless polled"]
 pub struct EventStream<S> {
     inner: S,
     parser: Parser,

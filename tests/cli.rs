@@ -451,6 +451,18 @@ fn help_and_version() {
         "ONE stream",
         "Exit status",
         "  2  ",
+        "--timing",
+        "--data-only",
+        "--type",
+        "-H, --header",
+        "-X, --request",
+        "-d, --data",
+        "--no-reconnect",
+        "elapsed_ms",
+        "gap_ms",
+        "\"connection\"",
+        "  3  ",
+        "  4  ",
     ] {
         assert!(help.contains(needle), "help lacks {needle:?}");
     }
@@ -458,4 +470,636 @@ fn help_and_version() {
     let version = run(&["-V"], "");
     assert_eq!(stdout(&version), format!("ssekit {}\n", env!("CARGO_PKG_VERSION")));
     assert_eq!(stdout(&run(&["--version"], "")), stdout(&version));
+}
+
+/// Parses each line of `output` as JSON.
+fn json_lines(output: &Output) -> Vec<serde_json::Value> {
+    lines(output).iter().map(|line| serde_json::from_str(line).expect("a JSON line")).collect()
+}
+
+/// A stream with typed events, a multi-line JSON event, an empty one and a
+/// retry.
+const TYPED: &str = "retry: 10\n\n\
+    event: delta\nid: 1\ndata: {\"t\":\"a\"}\n\n\
+    event: ping\ndata: {}\n\n\
+    event: delta\ndata: {\"t\":\ndata:  \"b\"}\n\n\
+    data:\n\n\
+    data: [DONE]\n\n";
+
+#[test]
+fn data_only_prints_one_line_per_event_and_nothing_else() {
+    let output = run(&["--data-only"], TYPED);
+    assert_eq!(output.status.code(), Some(0));
+    // The multi-line event is one line; the empty event an empty line.
+    assert_eq!(lines(&output), ["{\"t\":\"a\"}", "{}", "{\"t\":  \"b\"}", "", "[DONE]"]);
+    assert_eq!(stderr(&output), "");
+    // Every JSON event is still the JSON it was, line by line.
+    let reparsed: Vec<serde_json::Value> =
+        lines(&output)[..3].iter().map(|line| serde_json::from_str(line).expect("JSON")).collect();
+    assert_eq!(reparsed[2], serde_json::json!({"t": "b"}));
+
+    // Comments, retries and the end-of-input line are not data.
+    let output = run(&["--data-only", "--comments"], ": hi\nretry: 5\ndata: x\n\n");
+    assert_eq!(stdout(&output), "x\n");
+}
+
+#[test]
+fn data_only_is_live() {
+    let mut child = spawn(&["--data-only"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"data: 1\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), "1");
+    stdin.write_all(b"data: 2\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert_eq!(next_line(&lines), "2");
+    drop(stdin);
+    assert!(child.wait().expect("wait").success());
+}
+
+#[test]
+fn type_filter_applies_to_every_format() {
+    let output = run(&["--json", "--type", "delta"], TYPED);
+    let expected = [
+        r#"{"retry":10}"#,
+        r#"{"type":"delta","data":"{\"t\":\"a\"}","id":"1"}"#,
+        r#"{"type":"delta","data":"{\"t\":\n \"b\"}","id":"1"}"#,
+        // The last event ID is the stream's, whatever was shown.
+        r#"{"last_event_id":"1","retry":10}"#,
+    ];
+    assert_eq!(lines(&output), expected);
+
+    // Repeatable; "message" names untyped events.
+    let output = run(&["--data-only", "--type", "ping", "--type=message"], TYPED);
+    assert_eq!(lines(&output), ["{}", "", "[DONE]"]);
+
+    let output = run(&["--color", "never", "--type", "ping"], TYPED);
+    assert_eq!(
+        stdout(&output),
+        "retry: 10 ms\nping  id: 1\n  {}\n\
+         -- end of input: 1 event, 4 not shown (--type); last event id \"1\"; retry 10 ms\n"
+    );
+    // Exact and case-sensitive: nothing matches.
+    assert_eq!(lines(&run(&["--data-only", "--type", "Delta"], TYPED)), Vec::<String>::new());
+}
+
+#[test]
+fn timing_json_adds_two_keys_and_a_summary_before_the_trailer() {
+    let output = run(&["--json", "--timing"], TYPED);
+    assert_eq!(output.status.code(), Some(0));
+    let values = json_lines(&output);
+    // Contract 2 lines are unchanged, in order; events get two more keys
+    // after the three of contract 2.
+    assert_eq!(values[0], serde_json::json!({"retry": 10}));
+    let events: Vec<_> = values.iter().filter(|value| value.get("type").is_some()).collect();
+    assert_eq!(events.len(), 5);
+    let event_lines: Vec<String> =
+        lines(&output).into_iter().filter(|line| line.starts_with(r#"{"type":"#)).collect();
+    for (index, (event, line)) in events.iter().zip(&event_lines).enumerate() {
+        let keys: Vec<_> = event.as_object().expect("an object").keys().cloned().collect();
+        assert_eq!(keys, ["data", "elapsed_ms", "gap_ms", "id", "type"]);
+        // In this order: contract 2's three keys first, as they were.
+        let contract = format!(
+            r#"{{"type":{},"data":{},"id":{},"elapsed_ms":"#,
+            event["type"], event["data"], event["id"]
+        );
+        assert!(line.starts_with(&contract), "{line}");
+        assert!(line.contains(r#","gap_ms":"#), "{line}");
+        assert!(event["elapsed_ms"].as_f64().expect("a number") >= 0.0);
+        if index == 0 {
+            assert!(event["gap_ms"].is_null());
+        } else {
+            assert!(event["gap_ms"].as_f64().expect("a number") >= 0.0);
+        }
+    }
+    assert!(event_lines[1].starts_with(r#"{"type":"ping","data":"{}","id":"1","elapsed_ms":"#));
+
+    let summary = &values[values.len() - 2]["timing"];
+    assert_eq!(summary["events"], 5);
+    assert_eq!(summary["bytes"], TYPED.len());
+    assert!(summary["first_byte_ms"].as_f64().expect("a number") >= 0.0);
+    let first_event = summary["first_event_ms"].as_f64().expect("a number");
+    assert_eq!(events[0]["elapsed_ms"].as_f64(), Some(first_event));
+    assert!(summary["duration_ms"].as_f64().expect("a number") >= first_event);
+    let gaps = summary["gap_ms"].as_object().expect("gap_ms is an object");
+    assert_eq!(gaps.keys().collect::<Vec<_>>(), ["max", "p50", "p90", "p99"]);
+    assert_eq!(values.last(), Some(&serde_json::json!({"last_event_id": "1", "retry": 10})));
+
+    // Nothing arrived: nulls, not zeros.
+    let values = json_lines(&run(&["--json", "--timing"], ""));
+    let summary = &values[0]["timing"];
+    assert!(summary["first_byte_ms"].is_null() && summary["first_event_ms"].is_null());
+    assert!(summary["events_per_sec"].is_null() && summary["gap_ms"].is_null());
+    assert_eq!((summary["events"].as_u64(), summary["bytes"].as_u64()), (Some(0), Some(0)));
+}
+
+/// Writes `count` events to a child's stdin, each `pause` after the
+/// previous one was printed, so that every gap ssekit measures is at least
+/// `pause`. Returns the lines printed.
+fn paced(args: &[&str], count: usize, pause: Duration) -> Output {
+    let mut child = spawn(args);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    let mut printed = Vec::new();
+    for n in 0..count {
+        if n > 0 {
+            thread::sleep(pause);
+        }
+        stdin.write_all(format!("event: tick\ndata: {n}\n\n").as_bytes()).expect("write");
+        stdin.flush().expect("flush");
+        printed.push(next_line(&lines));
+    }
+    drop(stdin);
+    printed.extend(lines.iter());
+    let output = child.wait_with_output().expect("wait");
+    Output { stdout: (printed.join("\n") + "\n").into_bytes(), ..output }
+}
+
+#[test]
+fn timing_measures_real_gaps() {
+    let pause = Duration::from_millis(60);
+    let output = paced(&["--json", "--timing"], 5, pause);
+    assert_eq!(output.status.code(), Some(0));
+    let values = json_lines(&output);
+    let pause_ms = pause.as_secs_f64() * 1000.0;
+    for event in &values[1..5] {
+        let gap = event["gap_ms"].as_f64().expect("a gap");
+        assert!(gap >= pause_ms, "gap {gap} ms < {pause_ms} ms: {event}");
+    }
+    let summary = &values[5]["timing"];
+    let gap = |key: &str| summary["gap_ms"][key].as_f64().expect("a percentile");
+    assert!(gap("p50") >= pause_ms);
+    assert!(gap("p50") <= gap("p90") && gap("p90") <= gap("p99") && gap("p99") <= gap("max"));
+    // Four gaps of at least 60 ms: at most 1000 / 60 events a second.
+    let rate = summary["events_per_sec"].as_f64().expect("a rate");
+    assert!(rate > 0.0 && rate <= 1000.0 / pause_ms, "{rate}");
+}
+
+#[test]
+fn timing_human_columns_and_table() {
+    let output = paced(&["--timing", "--color", "never"], 3, Duration::from_millis(30));
+    let text = stdout(&output);
+    let headers: Vec<&str> = text.lines().filter(|line| line.ends_with("  tick")).collect();
+    assert_eq!(headers.len(), 3, "{text}");
+    // Aligned: every header has the type at the same column.
+    assert!(headers.iter().all(|line| line.find("tick") == headers[0].find("tick")), "{text}");
+    assert!(headers[0].trim_start().starts_with(|c: char| c.is_ascii_digit()), "{text}");
+    assert!(headers[0].contains(" -  tick") && headers[1].contains(" +"), "{text}");
+    for row in ["time to first byte", "time to first event", "events/s", "gap p99", "gap max"] {
+        assert!(text.contains(row), "no {row:?} in {text}");
+    }
+    assert!(text.contains("-- end of input: 3 events;"), "{text}");
+    let events_row =
+        text.lines().find(|line| line.trim_start().starts_with("events ")).expect("row");
+    assert!(events_row.ends_with(" 3"), "{events_row}");
+}
+
+#[test]
+fn timing_with_data_only_keeps_stdout_bare() {
+    let output = run(&["--timing", "--data-only"], TYPED);
+    assert_eq!(lines(&output), ["{\"t\":\"a\"}", "{}", "{\"t\":  \"b\"}", "", "[DONE]"]);
+    let side = stderr(&output);
+    // One line per event (its time, type and id), then the table.
+    let stamps =
+        side.lines().filter(|line| line.trim_start().starts_with(|c: char| c.is_ascii_digit()));
+    assert_eq!(stamps.count(), 5, "{side}");
+    assert!(side.contains("delta  id: 1") && side.contains("-- timing"), "{side}");
+}
+
+#[test]
+fn new_flags_refuse_bad_combinations() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["--data-only", "--json"], "--data-only"),
+        (&["--type"], "--type"),
+        (&["-H", "X: y"], "-H"),
+        (&["-d", "x", "file.sse"], "-d"),
+        (&["--no-reconnect"], "--no-reconnect"),
+    ];
+    for (args, named) in cases {
+        let output = run(args, "data: x\n\n");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let message = stderr(&output);
+        assert!(message.starts_with("ssekit: ") && message.contains(named), "{args:?}: {message}");
+        assert_eq!(stdout(&output), "", "{args:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// URL mode, against a small HTTP/1.1 server on 127.0.0.1 started by each test.
+
+use std::net::{TcpListener, TcpStream};
+use std::sync::mpsc::Sender;
+
+/// One request as the test server read it.
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    target: String,
+    /// Names lowercased.
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Seen {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+}
+
+/// A part of a response body.
+enum Piece {
+    /// Written and flushed at once.
+    Bytes(&'static str),
+    /// Wait for the test to say go (or give up after [`TIMEOUT`]).
+    Gate(Receiver<()>),
+    /// Sleep this long.
+    Pause(Duration),
+}
+
+/// What the server answers to one connection, in order of arrival.
+struct Reply {
+    status: u16,
+    content_type: &'static str,
+    body: Vec<Piece>,
+}
+
+impl Reply {
+    fn stream(body: &'static str) -> Self {
+        Self { status: 200, content_type: "text/event-stream", body: vec![Piece::Bytes(body)] }
+    }
+
+    fn status(status: u16, content_type: &'static str, body: &'static str) -> Self {
+        Self { status, content_type, body: vec![Piece::Bytes(body)] }
+    }
+}
+
+/// A server that answers one connection per [`Reply`], then stops
+/// accepting. Requests are sent to `requests` as they are read.
+struct Server {
+    url: String,
+    requests: Receiver<Seen>,
+}
+
+impl Server {
+    fn start(replies: Vec<Reply>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+        let url = format!("http://{}/events", listener.local_addr().expect("address"));
+        let (sender, requests) = mpsc::channel();
+        thread::spawn(move || {
+            for reply in replies {
+                let Ok((stream, _)) = listener.accept() else { return };
+                if serve_one(stream, reply, &sender).is_err() {
+                    // The client went away: next connection.
+                }
+            }
+        });
+        Self { url, requests }
+    }
+
+    /// The next request the server read.
+    fn request(&self) -> Seen {
+        self.requests.recv_timeout(TIMEOUT).expect("a request in time")
+    }
+}
+
+/// Reads one request and writes `reply` to it, then closes the connection
+/// (the body is delimited by the close, as HTTP/1.1 allows).
+fn serve_one(mut stream: TcpStream, reply: Reply, requests: &Sender<Seen>) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(TIMEOUT))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (method, target) =
+        (parts.next().unwrap_or("").to_owned(), parts.next().unwrap_or("").to_owned());
+    let mut headers = Vec::new();
+    loop {
+        line.clear();
+        reader.read_line(&mut line)?;
+        let Some((name, value)) = line.trim_end().split_once(':') else { break };
+        headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+    }
+    let length = headers
+        .iter()
+        .find(|(name, _)| name == "content-length")
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body)?;
+    let _ = requests.send(Seen { method, target, headers, body });
+
+    write!(
+        stream,
+        "HTTP/1.1 {} Test\r\nContent-Type: {}\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n",
+        reply.status, reply.content_type
+    )?;
+    stream.flush()?;
+    for piece in reply.body {
+        match piece {
+            Piece::Bytes(bytes) => {
+                stream.write_all(bytes.as_bytes())?;
+                stream.flush()?;
+            }
+            Piece::Gate(go) => {
+                let _ = go.recv_timeout(TIMEOUT);
+            }
+            Piece::Pause(pause) => thread::sleep(pause),
+        }
+    }
+    stream.shutdown(std::net::Shutdown::Both)
+}
+
+/// Waits for `child` to exit by itself, killing it (and failing) after
+/// [`TIMEOUT`].
+fn finished(mut child: Child) -> Output {
+    let deadline = std::time::Instant::now() + TIMEOUT;
+    while child.try_wait().expect("try_wait").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ssekit did not exit by itself: {:?}", child.wait_with_output());
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    child.wait_with_output().expect("output")
+}
+
+/// Runs ssekit on a URL with stdin closed, bounded in time.
+fn fetch(args: &[&str]) -> Output {
+    let child = ssekit(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn ssekit");
+    finished(child)
+}
+
+/// Spawns ssekit on a URL with stdout and stderr piped, and stdin piped
+/// too (for `-d @-`).
+fn spawn_fetch(args: &[&str]) -> Child {
+    spawn(args)
+}
+
+#[test]
+fn url_mode_get_prints_connection_events_and_contract_2() {
+    let server = Server::start(vec![Reply::stream("retry: 10\nid: 7\ndata: hi\n\n: ping\n")]);
+    let output = fetch(&["--json", "--no-reconnect", "-H", "X-Test: yes", &server.url]);
+    assert_eq!(
+        lines(&output),
+        [
+            r#"{"connection":"open"}"#,
+            r#"{"retry":10}"#,
+            r#"{"type":"message","data":"hi","id":"7"}"#,
+            r#"{"connection":"closed","reason":"ended"}"#,
+            r#"{"last_event_id":"7","retry":10}"#,
+        ]
+    );
+    assert_eq!(stderr(&output), "");
+    assert_eq!(output.status.code(), Some(0));
+
+    let request = server.request();
+    assert_eq!((request.method.as_str(), request.target.as_str()), ("GET", "/events"));
+    assert_eq!(request.header("accept"), Some("text/event-stream"));
+    assert_eq!(request.header("x-test"), Some("yes"));
+    assert_eq!(request.header("last-event-id"), None);
+    assert!(request.body.is_empty());
+}
+
+#[test]
+fn url_mode_reconnects_with_last_event_id_until_refused() {
+    let server = Server::start(vec![
+        Reply::stream("retry: 20\nid: 1\ndata: a\n\n"),
+        Reply::stream("id: 2\ndata: b\n\ndata: cut off"),
+        Reply::status(404, "application/json", "{\"error\":\"gone\"}"),
+    ]);
+    let output = fetch(&["--json", &server.url]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr(&output));
+    let values = json_lines(&output);
+    let kinds: Vec<String> = values
+        .iter()
+        .map(|value| match value.get("connection") {
+            Some(kind) => format!("connection {}", kind.as_str().expect("a string")),
+            None => {
+                value.as_object().expect("an object").keys().cloned().collect::<Vec<_>>().join(",")
+            }
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "connection open",
+            "retry",
+            "data,id,type",
+            "connection reconnecting",
+            "connection open",
+            "data,id,type",
+            "connection reconnecting",
+            "connection closed",
+            "last_event_id,retry",
+        ]
+    );
+    let reconnect = &values[3];
+    assert_eq!(
+        (reconnect["reason"].as_str(), reconnect["attempt"].as_u64()),
+        (Some("ended"), Some(1))
+    );
+    // The server's retry (20 ms), not the 3 s default, plus jitter.
+    let delay = reconnect["delay_ms"].as_u64().expect("delay_ms");
+    assert!((20..1000).contains(&delay), "{reconnect}");
+    assert_eq!(values[5]["data"], "b");
+    let closed = &values[7];
+    assert_eq!(closed["reason"], "status");
+    assert_eq!(closed["status"], 404);
+    assert_eq!(closed["content_type"], "application/json");
+    assert_eq!(closed["body"], "{\"error\":\"gone\"}");
+    assert_eq!(values[8], serde_json::json!({"last_event_id": "2", "retry": 20}));
+
+    assert_eq!(server.request().header("last-event-id"), None);
+    assert_eq!(server.request().header("last-event-id"), Some("1"));
+    assert_eq!(server.request().header("last-event-id"), Some("2"));
+}
+
+#[test]
+fn url_mode_wrong_content_type_is_exit_3_with_a_line_on_stderr() {
+    let server = Server::start(vec![Reply::status(200, "text/html", "<html>login</html>")]);
+    let output = fetch(&["--color", "never", &server.url]);
+    assert_eq!(output.status.code(), Some(3));
+    let message = stderr(&output);
+    assert!(message.contains("ssekit: closed: not an event stream"), "{message}");
+    assert!(message.contains("text/html") && message.contains("<html>login</html>"), "{message}");
+    assert_eq!(stdout(&output), "-- end of input: 0 events; last event id \"\"; retry not set\n");
+}
+
+#[test]
+fn url_mode_sends_data_like_curl() {
+    let dir = temp_dir("url-data");
+    let file = temp_file(&dir, "body.txt", b"b=2\n");
+    let server = Server::start(vec![Reply::stream("data: ok\n\n")]);
+    let output = fetch(&[
+        "--data-only",
+        "--no-reconnect",
+        "-d",
+        "a=1",
+        "-d",
+        &format!("@{file}"),
+        &server.url,
+    ]);
+    assert_eq!(stdout(&output), "ok\n");
+    assert_eq!(output.status.code(), Some(0));
+    let request = server.request();
+    assert_eq!(request.method, "POST");
+    assert_eq!(request.body, b"a=1&b=2\n");
+    assert_eq!(request.header("content-type"), Some("application/x-www-form-urlencoded"));
+
+    // -X and -H win; @- is standard input, byte for byte.
+    let server = Server::start(vec![Reply::stream("data: ok\n\n")]);
+    let mut child = spawn_fetch(&[
+        "--no-reconnect",
+        "-X",
+        "PUT",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        "@-",
+        &server.url,
+    ]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"{\"model\":\"m\",\n\"stream\":true}").expect("write body");
+    drop(stdin);
+    let output = finished(child);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let request = server.request();
+    assert_eq!(request.method, "PUT");
+    assert_eq!(request.body, b"{\"model\":\"m\",\n\"stream\":true}");
+    assert_eq!(request.header("content-type"), Some("application/json"));
+
+    // A missing @file is exit 2 before any request.
+    let output = fetch(&["-d", "@/nonexistent/body.json", "http://127.0.0.1:9/"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("/nonexistent/body.json"), "{}", stderr(&output));
+}
+
+#[test]
+fn url_mode_connection_refused_is_exit_4() {
+    // A port that nothing listens on any more.
+    let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let url = format!("http://127.0.0.1:{port}/");
+    let output = fetch(&["--json", "--no-reconnect", &url]);
+    assert_eq!(output.status.code(), Some(4));
+    let values = json_lines(&output);
+    assert_eq!(values.len(), 2, "{values:?}");
+    let closed = &values[0];
+    assert_eq!(closed["connection"], "closed");
+    assert_eq!(closed["reason"], "retries_exhausted");
+    assert_eq!(
+        (closed["attempts"].as_u64(), closed["last"].as_str()),
+        (Some(0), Some("network_error"))
+    );
+    assert!(closed["error"].as_str().is_some_and(|error| !error.is_empty()), "{closed}");
+
+    let output = fetch(&["--no-reconnect", &url]);
+    assert_eq!(output.status.code(), Some(4));
+    assert!(
+        stderr(&output).contains("ssekit: closed: the connection failed"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn url_mode_filters_and_times() {
+    let (go_1, gate_1) = mpsc::channel();
+    let (go_2, gate_2) = mpsc::channel();
+    let pause = Duration::from_millis(50);
+    let server = Server::start(vec![Reply {
+        status: 200,
+        content_type: "text/event-stream; charset=utf-8",
+        body: vec![
+            Piece::Bytes("event: tick\ndata: 0\n\nevent: skip\ndata: x\n\n"),
+            Piece::Gate(gate_1),
+            Piece::Pause(pause),
+            Piece::Bytes("event: tick\ndata: 1\n\n"),
+            Piece::Gate(gate_2),
+            Piece::Pause(pause),
+            Piece::Bytes("event: tick\ndata: 2\n\n"),
+        ],
+    }]);
+    let mut child =
+        spawn_fetch(&["--json", "--timing", "--type", "tick", "--no-reconnect", &server.url]);
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    let mut seen = vec![next_line(&lines), next_line(&lines)];
+    // Each gap starts after the previous event was printed.
+    go_1.send(()).expect("gate");
+    seen.push(next_line(&lines));
+    go_2.send(()).expect("gate");
+    seen.extend(lines.iter());
+    let output = finished(child);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let values: Vec<serde_json::Value> =
+        seen.iter().map(|line| serde_json::from_str(line).expect("JSON")).collect();
+    let events: Vec<_> = values.iter().filter(|value| value.get("type").is_some()).collect();
+    assert_eq!(
+        events.iter().map(|event| event["data"].as_str()).collect::<Vec<_>>(),
+        [Some("0"), Some("1"), Some("2")]
+    );
+    let pause_ms = pause.as_secs_f64() * 1000.0;
+    assert!(events[0]["gap_ms"].is_null());
+    for event in &events[1..] {
+        assert!(event["gap_ms"].as_f64().expect("gap") >= pause_ms, "{event}");
+    }
+    let summary = &values[values.len() - 2]["timing"];
+    assert_eq!(summary["events"], 3);
+    assert!(summary["bytes"].is_null());
+    let first_byte = summary["first_byte_ms"].as_f64().expect("first byte");
+    assert!(first_byte <= summary["first_event_ms"].as_f64().expect("first event"));
+    assert!(summary["gap_ms"]["p50"].as_f64().expect("p50") >= pause_ms);
+    assert_eq!(values[values.len() - 3]["connection"], "closed");
+}
+
+#[test]
+fn url_mode_ctrl_c_prints_the_summary_and_exits_130() {
+    let (_hold, gate) = mpsc::channel::<()>();
+    let server = Server::start(vec![Reply {
+        status: 200,
+        content_type: "text/event-stream",
+        body: vec![Piece::Bytes("id: 1\ndata: first\n\n"), Piece::Gate(gate)],
+    }]);
+    let mut child = spawn_fetch(&["--json", "--timing", &server.url]);
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    assert_eq!(next_line(&lines), r#"{"connection":"open"}"#);
+    assert!(next_line(&lines).starts_with(r#"{"type":"message","data":"first","id":"1","#));
+    let status =
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    assert_eq!(next_line(&lines), r#"{"connection":"closed","reason":"interrupted"}"#);
+    assert!(next_line(&lines).starts_with(r#"{"timing":{"#));
+    assert_eq!(next_line(&lines), r#"{"last_event_id":"1","retry":null}"#);
+    assert_eq!(finished(child).status.code(), Some(130));
+}
+
+#[test]
+fn timing_survives_the_first_ctrl_c_and_prints_the_summary() {
+    // As with `curl -N URL | ssekit --timing` and Ctrl-C: ssekit gets
+    // SIGINT, then its input ends because curl got it too.
+    let mut child = spawn(&["--json", "--timing"]);
+    let mut stdin = child.stdin.take().expect("stdin");
+    let lines = line_channel(child.stdout.take().expect("stdout"));
+    stdin.write_all(b"id: 1\ndata: first\n\n").expect("write");
+    stdin.flush().expect("flush");
+    assert!(next_line(&lines).starts_with(r#"{"type":"message","data":"first","id":"1","#));
+    let status =
+        Command::new("kill").args(["-INT", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    // Still running, still reading: what is already on its way is parsed.
+    thread::sleep(Duration::from_millis(200));
+    assert_eq!(child.try_wait().expect("try_wait"), None);
+    stdin.write_all(b"data: second\n\n").expect("write");
+    drop(stdin);
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(rest.len(), 3, "{rest:?}");
+    assert!(rest[0].starts_with(r#"{"type":"message","data":"second""#), "{rest:?}");
+    assert!(rest[1].starts_with(r#"{"timing":{"first_byte_ms":"#), "{rest:?}");
+    assert_eq!(rest[2], r#"{"last_event_id":"1","retry":null}"#);
+    assert_eq!(finished(child).status.code(), Some(130));
 }

@@ -1,9 +1,12 @@
-//! Formatting what the parser reports: human-readable blocks, or the JSON
-//! lines of `SPEC.md` contract 2.
+//! Formatting what the parser reports: human-readable blocks, the JSON
+//! lines of contract 2 (see `--help`), or bare data for pipes.
 
+use core::time::Duration;
 use std::io::{self, Write};
 
 use ssekit::Event;
+
+use super::timing::{millis, Report, Stamp};
 
 /// ANSI SGR sequences used by the human-readable format.
 mod style {
@@ -27,6 +30,8 @@ pub(crate) enum Format {
     },
     /// One contract-2 JSON object per line.
     Json,
+    /// Each event's data on a line of its own, nothing else.
+    DataOnly,
 }
 
 /// What the parser ended with, for the end-of-input line.
@@ -40,6 +45,29 @@ pub(crate) struct Summary<'a> {
     pub(crate) events: u64,
     /// How many events were dropped by errors.
     pub(crate) dropped: u64,
+    /// How many events `--type` left out.
+    pub(crate) skipped: u64,
+}
+
+/// A connection event in URL mode: opened, reconnecting, closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Notice {
+    /// The value of the `"connection"` key: `open`, `reconnecting` or
+    /// `closed`.
+    pub(crate) kind: &'static str,
+    /// The other keys, in order.
+    pub(crate) fields: Vec<(&'static str, Field)>,
+    /// The same for people, e.g. `reconnecting in 3000 ms: the stream ended`.
+    pub(crate) text: String,
+}
+
+/// A value in a [`Notice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Field {
+    /// A JSON number.
+    Number(u64),
+    /// A JSON string.
+    Text(String),
 }
 
 /// Writes items in one [`Format`].
@@ -55,17 +83,46 @@ impl<W: Write> Printer<W> {
         Self { out, format }
     }
 
-    /// Writes a dispatched event.
-    pub(crate) fn event(&mut self, event: &Event) -> io::Result<()> {
+    /// The format it writes.
+    pub(crate) fn format(&self) -> Format {
+        self.format
+    }
+
+    /// Writes a dispatched event, with when it arrived if `--timing`.
+    pub(crate) fn event(&mut self, event: &Event, stamp: Option<Stamp>) -> io::Result<()> {
         let (event_type, data, id) =
             (event.event_type().as_str(), event.data().as_str(), event.id().as_str());
         match self.format {
             Format::Json => {
                 let (event_type, data, id) = (json(event_type)?, json(data)?, json(id)?);
-                writeln!(self.out, r#"{{"type":{event_type},"data":{data},"id":{id}}}"#)
+                write!(self.out, r#"{{"type":{event_type},"data":{data},"id":{id}"#)?;
+                if let Some(stamp) = stamp {
+                    write!(
+                        self.out,
+                        r#","elapsed_ms":{},"gap_ms":{}"#,
+                        json_ms(Some(stamp.elapsed)),
+                        json_ms(stamp.gap)
+                    )?;
+                }
+                writeln!(self.out, "}}")
             }
-            Format::Human { color } => human_event(&mut self.out, color, event_type, data, id),
+            Format::Human { color } => {
+                if let Some(stamp) = stamp {
+                    human_stamp(&mut self.out, color, stamp)?;
+                }
+                human_event(&mut self.out, color, event_type, data, id)
+            }
+            Format::DataOnly => data_line(&mut self.out, data),
         }
+    }
+
+    /// Writes one line saying when an event arrived and what it was (its
+    /// type and id, not its data): `--timing` beside `--data-only`, whose
+    /// output must stay bare data.
+    pub(crate) fn event_stamp(&mut self, event: &Event, stamp: Stamp) -> io::Result<()> {
+        let color = matches!(self.format, Format::Human { color: true });
+        human_stamp(&mut self.out, color, stamp)?;
+        human_header(&mut self.out, color, event.event_type().as_str(), event.id().as_str())
     }
 
     /// Writes a valid `retry` field.
@@ -76,6 +133,7 @@ impl<W: Write> Printer<W> {
                 let (on, off) = paint(color, style::RETRY);
                 writeln!(self.out, "{on}retry: {ms} ms{off}")
             }
+            Format::DataOnly => Ok(()),
         }
     }
 
@@ -89,6 +147,7 @@ impl<W: Write> Printer<W> {
                 let (on, off) = paint(color, style::DIM);
                 writeln!(self.out, "{on}: {}{off}", escape_controls(text))
             }
+            Format::DataOnly => Ok(()),
         }
     }
 
@@ -104,6 +163,59 @@ impl<W: Write> Printer<W> {
                 )
             }
             Format::Human { color } => human_end(&mut self.out, color, summary),
+            Format::DataOnly => Ok(()),
+        }
+    }
+
+    /// Writes a connection event as its own JSON object. In the other
+    /// formats it is a line on stderr instead, so this writes nothing.
+    pub(crate) fn notice(&mut self, notice: &Notice) -> io::Result<()> {
+        if self.format != Format::Json {
+            return Ok(());
+        }
+        write!(self.out, r#"{{"connection":{}"#, json(notice.kind)?)?;
+        for (key, value) in &notice.fields {
+            match value {
+                Field::Number(number) => write!(self.out, r#","{key}":{number}"#)?,
+                Field::Text(text) => write!(self.out, r#","{key}":{}"#, json(text)?)?,
+            }
+        }
+        writeln!(self.out, "}}")
+    }
+
+    /// Writes the `--timing` summary: a `{"timing":{...}}` object in JSON
+    /// (before the end-of-input line, which stays the last), an aligned
+    /// table for people.
+    pub(crate) fn timing(&mut self, report: &Report) -> io::Result<()> {
+        match self.format {
+            Format::Json => {
+                let gaps = report.gaps.map_or_else(
+                    || "null".to_owned(),
+                    |gaps| {
+                        format!(
+                            r#"{{"p50":{},"p90":{},"p99":{},"max":{}}}"#,
+                            json_ms(Some(gaps.p50)),
+                            json_ms(Some(gaps.p90)),
+                            json_ms(Some(gaps.p99)),
+                            json_ms(Some(gaps.max))
+                        )
+                    },
+                );
+                let rate = report
+                    .events_per_sec
+                    .map_or_else(|| "null".to_owned(), |rate| format!("{rate:.3}"));
+                writeln!(
+                    self.out,
+                    r#"{{"timing":{{"first_byte_ms":{},"first_event_ms":{},"events":{},"bytes":{},"duration_ms":{},"events_per_sec":{rate},"gap_ms":{gaps}}}}}"#,
+                    json_ms(report.first_byte),
+                    json_ms(report.first_event),
+                    report.events,
+                    report.bytes.map_or_else(|| "null".to_owned(), |bytes| bytes.to_string()),
+                    json_ms(Some(report.duration)),
+                )
+            }
+            Format::Human { color } => human_timing(&mut self.out, color, report),
+            Format::DataOnly => Ok(()),
         }
     }
 
@@ -111,6 +223,67 @@ impl<W: Write> Printer<W> {
     pub(crate) fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
+}
+
+/// A duration as a JSON number of milliseconds with microsecond
+/// precision, or `null`.
+fn json_ms(duration: Option<Duration>) -> String {
+    duration.map_or_else(|| "null".to_owned(), |duration| format!("{:.3}", millis(duration)))
+}
+
+/// A duration for people: milliseconds with one decimal, or `-`.
+fn human_ms(duration: Option<Duration>) -> String {
+    duration.map_or_else(|| "-".to_owned(), |duration| format!("{:.1} ms", millis(duration)))
+}
+
+/// Writes an event's data on one line: line breaks inside it become spaces,
+/// so each event is exactly one line and JSON data split over several
+/// `data:` lines is still the same JSON value (JSON has no line breaks
+/// inside strings, so they can only be whitespace between tokens).
+fn data_line(out: &mut impl Write, data: &str) -> io::Result<()> {
+    for (index, line) in data.split('\n').enumerate() {
+        if index > 0 {
+            out.write_all(b" ")?;
+        }
+        out.write_all(line.as_bytes())?;
+    }
+    out.write_all(b"\n")
+}
+
+/// Writes the `--timing` column in front of an event's header line: the
+/// time since the start and since the previous event, right-aligned.
+fn human_stamp(out: &mut impl Write, color: bool, stamp: Stamp) -> io::Result<()> {
+    let (on, off) = paint(color, style::DIM);
+    let gap = stamp.gap.map_or_else(|| "-".to_owned(), |gap| format!("+{:.1} ms", millis(gap)));
+    write!(out, "{on}{:>10.1} ms {gap:>13}{off}  ", millis(stamp.elapsed))
+}
+
+/// Writes the `--timing` summary as an aligned table.
+fn human_timing(out: &mut impl Write, color: bool, report: &Report) -> io::Result<()> {
+    let (on, off) = paint(color, style::DIM);
+    let gap = |pick: fn(&super::timing::Gaps) -> Duration| human_ms(report.gaps.as_ref().map(pick));
+    let rate = report.events_per_sec.map_or_else(|| "-".to_owned(), |rate| format!("{rate:.1}"));
+    let rows = [
+        ("time to first byte", human_ms(report.first_byte)),
+        ("time to first event", human_ms(report.first_event)),
+        ("events", report.events.to_string()),
+        ("bytes", report.bytes.map_or_else(|| "-".to_owned(), |bytes| bytes.to_string())),
+        ("duration", human_ms(Some(report.duration))),
+        ("events/s", rate),
+        ("gap p50", gap(|gaps| gaps.p50)),
+        ("gap p90", gap(|gaps| gaps.p90)),
+        ("gap p99", gap(|gaps| gaps.p99)),
+        ("gap max", gap(|gaps| gaps.max)),
+    ];
+    writeln!(out, "{on}-- timing{off}")?;
+    for (name, value) in rows {
+        // Numbers line up on their last digit; units stick out to the right.
+        match value.split_once(' ') {
+            Some((number, unit)) => writeln!(out, "{on}   {name:<20}{number:>12} {unit}{off}")?,
+            None => writeln!(out, "{on}   {name:<20}{value:>12}{off}")?,
+        }
+    }
+    Ok(())
 }
 
 /// `text` as a JSON string literal.
@@ -136,13 +309,8 @@ fn human_event(
     data: &str,
     id: &str,
 ) -> io::Result<()> {
-    let (type_on, type_off) = paint(color, style::TYPE);
     let (dim_on, dim_off) = paint(color, style::DIM);
-    write!(out, "{type_on}{}{type_off}", escape_controls(event_type))?;
-    if !id.is_empty() {
-        write!(out, "  {dim_on}id: {}{dim_off}", escape_controls(id))?;
-    }
-    writeln!(out)?;
+    human_header(out, color, event_type, id)?;
     if data.is_empty() {
         return writeln!(out, "  {dim_on}(empty data){dim_off}");
     }
@@ -152,6 +320,17 @@ fn human_event(
     Ok(())
 }
 
+/// Writes an event's header line: its type, and its id if any.
+fn human_header(out: &mut impl Write, color: bool, event_type: &str, id: &str) -> io::Result<()> {
+    let (type_on, type_off) = paint(color, style::TYPE);
+    let (dim_on, dim_off) = paint(color, style::DIM);
+    write!(out, "{type_on}{}{type_off}", escape_controls(event_type))?;
+    if !id.is_empty() {
+        write!(out, "  {dim_on}id: {}{dim_off}", escape_controls(id))?;
+    }
+    writeln!(out)
+}
+
 /// Writes the end-of-input line of the human-readable format.
 fn human_end(out: &mut impl Write, color: bool, summary: &Summary<'_>) -> io::Result<()> {
     let (on, off) = paint(color, style::DIM);
@@ -159,6 +338,9 @@ fn human_end(out: &mut impl Write, color: bool, summary: &Summary<'_>) -> io::Re
     write!(out, "{on}-- end of input: {} event{plural}", summary.events)?;
     if summary.dropped > 0 {
         write!(out, ", {} dropped", summary.dropped)?;
+    }
+    if summary.skipped > 0 {
+        write!(out, ", {} not shown (--type)", summary.skipped)?;
     }
     let id = json(summary.last_event_id)?;
     write!(out, "; last event id {}", escape_controls(&id))?;
@@ -207,7 +389,7 @@ mod tests {
     fn json_lines() {
         let event = Event::new("a\"b", "x\ny\u{0}\u{e9}", "7");
         assert_eq!(
-            render(Format::Json, |p| p.event(&event)),
+            render(Format::Json, |p| p.event(&event, None)),
             "{\"type\":\"a\\\"b\",\"data\":\"x\\ny\\u0000\u{e9}\",\"id\":\"7\"}\n"
         );
         assert_eq!(
@@ -215,7 +397,7 @@ mod tests {
             "{\"retry\":18446744073709551615}\n"
         );
         assert_eq!(render(Format::Json, |p| p.comment("  two")), "{\"comment\":\" two\"}\n");
-        let summary = Summary { last_event_id: "", retry: None, events: 0, dropped: 0 };
+        let summary = Summary { last_event_id: "", retry: None, events: 0, dropped: 0, skipped: 0 };
         assert_eq!(
             render(Format::Json, |p| p.end(&summary)),
             "{\"last_event_id\":\"\",\"retry\":null}\n"
@@ -223,14 +405,29 @@ mod tests {
     }
 
     #[test]
+    fn notices() {
+        let notice = Notice {
+            kind: "closed",
+            fields: vec![("reason", Field::Text("status".into())), ("status", Field::Number(404))],
+            text: "closed: the server answered 404".into(),
+        };
+        assert_eq!(
+            render(Format::Json, |p| p.notice(&notice)),
+            "{\"connection\":\"closed\",\"reason\":\"status\",\"status\":404}\n"
+        );
+        assert_eq!(render(Format::Human { color: false }, |p| p.notice(&notice)), "");
+        assert_eq!(render(Format::DataOnly, |p| p.notice(&notice)), "");
+    }
+
+    #[test]
     fn human_blocks() {
         let plain = Format::Human { color: false };
         let event = Event::new("delta", "one\ntwo", "3");
-        assert_eq!(render(plain, |p| p.event(&event)), "delta  id: 3\n  one\n  two\n");
+        assert_eq!(render(plain, |p| p.event(&event, None)), "delta  id: 3\n  one\n  two\n");
         let event = Event::new("message", "", "");
-        assert_eq!(render(plain, |p| p.event(&event)), "message\n  (empty data)\n");
+        assert_eq!(render(plain, |p| p.event(&event, None)), "message\n  (empty data)\n");
         let event = Event::new("message", "\u{1b}[2J\tx", "");
-        assert_eq!(render(plain, |p| p.event(&event)), "message\n  \\u{1b}[2J\tx\n");
+        assert_eq!(render(plain, |p| p.event(&event, None)), "message\n  \\u{1b}[2J\tx\n");
         assert_eq!(render(plain, |p| p.comment(" ping")), ": ping\n");
         let coloured = render(Format::Human { color: true }, |p| p.retry(5));
         assert_eq!(coloured, "\x1b[33mretry: 5 ms\x1b[0m\n");
