@@ -21,8 +21,13 @@
 //!   chunks, counting line ends: a floor for any parser that looks at every
 //!   line, so that each report shows the ratio to what is possible.
 //!
-//! Each parse pulls every event and touches its data length; the event count
-//! and data bytes are asserted once per selected bench, outside the timing.
+//! Each parse pulls every event and reads it the way a client does: data, id
+//! and event type as `&str` through the public accessors
+//! (`Event::data().as_str()` and friends on owned events, `EventRef::data()`
+//! and friends on borrowed ones), each string's pointer passed to
+//! `black_box` and its length tallied, so the UTF-8 work of those accessors
+//! is timed. The event count and data bytes read are asserted once per
+//! selected bench, outside the timing.
 //!
 //! Group `linear`: one 1 MiB and one 4 MiB data line fed in 1-, 7- and
 //! 4096-byte chunks, through both paths; time must grow ×4 from 1 to 4 MiB,
@@ -37,7 +42,7 @@ use ssekit::Parser;
 #[allow(dead_code)]
 mod workloads;
 
-use workloads::{Expected, Feeding, Workload, DEFAULT_MIB};
+use workloads::{read_str, Expected, Feeding, Workload, DEFAULT_MIB};
 
 /// `SSEKIT_BENCH_MIB` (default 16): size of each workload.
 fn workload_len() -> usize {
@@ -50,33 +55,51 @@ fn workload_len() -> usize {
     mib << 20
 }
 
-/// Pulls every event the parser can complete, counting events and data.
+/// What one parse read.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    /// Events, and bytes of their data as read: asserted against the
+    /// generator's count.
+    seen: Expected,
+    /// Bytes of id and event type read (not asserted).
+    meta: u64,
+}
+
+impl Tally {
+    /// One event, its fields read as text.
+    #[inline]
+    fn text(&mut self, data: &str, id: &str, event_type: &str) {
+        self.seen.events += 1;
+        self.seen.data_bytes += read_str(data);
+        self.meta += read_str(id) + read_str(event_type);
+    }
+}
+
+/// Pulls every event the parser can complete and reads it as text.
 #[inline]
-fn drain(parser: &mut Parser, tally: &mut Expected) {
+fn drain(parser: &mut Parser, tally: &mut Tally) {
     while let Some(item) = parser.next_event() {
         if let Ok(event) = item {
-            tally.events += 1;
-            tally.data_bytes += event.data().len() as u64;
+            tally.text(event.data().as_str(), event.id().as_str(), event.event_type().as_str());
         }
     }
 }
 
-/// [`drain`] with borrowed events.
+/// [`drain`] with borrowed events (their accessors give `&str`).
 #[inline]
-fn drain_ref(parser: &mut Parser, tally: &mut Expected) {
+fn drain_ref(parser: &mut Parser, tally: &mut Tally) {
     while let Some(item) = parser.next_event_ref() {
         if let Ok(event) = item {
-            tally.events += 1;
-            tally.data_bytes += event.data_bytes().len() as u64;
+            tally.text(event.data(), event.id(), event.event_type());
         }
     }
 }
 
 /// How events are pulled: owned (`next_event`) or borrowed (`next_event_ref`).
-type Drain = fn(&mut Parser, &mut Expected);
+type Drain = fn(&mut Parser, &mut Tally);
 
-fn parse_slices(mut parser: Parser, chunks: &[&[u8]], drain: Drain) -> Expected {
-    let mut tally = Expected::default();
+fn parse_slices(mut parser: Parser, chunks: &[&[u8]], drain: Drain) -> Tally {
+    let mut tally = Tally::default();
     for chunk in chunks {
         parser.feed(chunk);
         drain(&mut parser, &mut tally);
@@ -86,8 +109,8 @@ fn parse_slices(mut parser: Parser, chunks: &[&[u8]], drain: Drain) -> Expected 
     tally
 }
 
-fn parse_bytes(mut parser: Parser, chunks: Vec<Bytes>, drain: Drain) -> Expected {
-    let mut tally = Expected::default();
+fn parse_bytes(mut parser: Parser, chunks: Vec<Bytes>, drain: Drain) -> Tally {
+    let mut tally = Tally::default();
     for chunk in chunks {
         parser.feed_bytes(chunk);
         drain(&mut parser, &mut tally);
@@ -133,7 +156,7 @@ fn bench_workloads(c: &mut Criterion) {
                 let path = format!("feed{suffix}");
                 group.bench_function(format!("{name}/{path}"), |b| {
                     if !core::mem::replace(&mut checked, true) {
-                        let got = parse_slices(Parser::new(), &chunks, drain);
+                        let got = parse_slices(Parser::new(), &chunks, drain).seen;
                         assert_eq!(got, expected, "{}", what(&path));
                     }
                     b.iter(|| parse_slices(Parser::new(), black_box(&chunks), drain));
@@ -143,7 +166,7 @@ fn bench_workloads(c: &mut Criterion) {
                 let path = format!("feed_bytes{suffix}");
                 group.bench_function(format!("{name}/{path}"), |b| {
                     if !core::mem::replace(&mut checked, true) {
-                        let got = parse_bytes(Parser::new(), byte_chunks.clone(), drain);
+                        let got = parse_bytes(Parser::new(), byte_chunks.clone(), drain).seen;
                         assert_eq!(got, expected, "{}", what(&path));
                     }
                     b.iter_batched(
@@ -187,7 +210,7 @@ fn bench_linear(c: &mut Criterion) {
             let mut checked = false;
             group.bench_function(format!("{mib}MiB/{chunk}B/feed"), |b| {
                 if !core::mem::replace(&mut checked, true) {
-                    assert_eq!(parse_slices(parser(), &chunks, drain), expected);
+                    assert_eq!(parse_slices(parser(), &chunks, drain).seen, expected);
                 }
                 b.iter(|| parse_slices(parser(), black_box(&chunks), drain));
             });
@@ -195,7 +218,7 @@ fn bench_linear(c: &mut Criterion) {
             let mut checked = false;
             group.bench_function(format!("{mib}MiB/{chunk}B/feed_bytes"), |b| {
                 if !core::mem::replace(&mut checked, true) {
-                    assert_eq!(parse_bytes(parser(), byte_chunks.clone(), drain), expected);
+                    assert_eq!(parse_bytes(parser(), byte_chunks.clone(), drain).seen, expected);
                 }
                 b.iter_batched(
                     || byte_chunks.clone(),

@@ -30,6 +30,7 @@
 //! comparison rejects a peer that disagrees.
 
 use bytes::Bytes;
+use core::hint::black_box;
 
 /// Default workload size in MiB (`SSEKIT_BENCH_MIB` / `--mib` change it).
 pub(crate) const DEFAULT_MIB: usize = 16;
@@ -56,6 +57,25 @@ pub(crate) struct Expected {
     pub(crate) events: u64,
     /// Sum of the lengths of their `data`, in bytes.
     pub(crate) data_bytes: u64,
+}
+
+/// Reads one field of an event the way a client does with the string its
+/// parser hands out (`serde_json::from_str(data)`, a match on the type):
+/// the pointer escapes through `black_box`, so the `&str` must really be
+/// produced, whatever work the accessor that made it does, and its length
+/// goes into the caller's tally.
+#[inline]
+pub(crate) fn read_str(s: &str) -> u64 {
+    black_box(s.as_ptr());
+    s.len() as u64
+}
+
+/// [`read_str`] for a field read as bytes: only for rows labelled as
+/// diagnostics, never for a figure that is compared.
+#[inline]
+pub(crate) fn read_bytes(b: &[u8]) -> u64 {
+    black_box(b.as_ptr());
+    b.len() as u64
 }
 
 /// One of the five workloads.

@@ -9,9 +9,16 @@
 //! It generates the five workloads of `benches/workloads/mod.rs` (the ones
 //! the criterion benches use), cuts each three ways (realistic 1..=4096-byte
 //! chunks, the whole buffer, one byte per chunk on a ~256 KiB prefix), and
-//! pushes every cut through ssekit (`feed(&[u8])` and `feed_bytes(Bytes)`),
+//! pushes every cut through ssekit (`feed(&[u8])` and `feed_bytes(Bytes)`,
+//! each with owned `next_event` and borrowed `next_event_ref` pulls),
 //! through each peer (see `peers.rs` for the API driven) and through the
 //! `limit`, a `memchr2` pass counting line ends.
+//!
+//! Every parser's events are read the way its users read them: data, id and
+//! event type as the `&str` (or `String`) its public API gives, so that the
+//! UTF-8 work a client pays is timed. Two more ssekit rows read the same
+//! events as bytes; they are labelled diagnostics, show what reading text
+//! costs, and are never ssekit's figure nor compared with a peer.
 //!
 //! First, one checking pass per parser: it must dispatch exactly the events
 //! and data bytes the generator counted, else the report says it disagrees
@@ -35,7 +42,7 @@ mod peers;
 mod workloads;
 
 use bytes::Bytes;
-use peers::{Budget, Contender, Kind, Outcome, Run};
+use peers::{Budget, Contender, Kind, Outcome, Pull, Run};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::fmt::Write as _;
@@ -301,9 +308,15 @@ fn version(name: &str) -> &'static str {
 }
 
 fn display_name(contender: &Contender) -> String {
+    let ssekit = |pull: Pull| format!("`{}` + `{}`", contender.label, pull.call());
     match contender.kind {
         Kind::Limit => String::from("`limit`"),
-        Kind::Ssekit => format!("**ssekit {}** `{}`", version(contender.name), contender.label),
+        Kind::Ssekit(pull) => {
+            format!("**ssekit {}** {}, `&str`", version(contender.name), ssekit(pull))
+        }
+        Kind::SsekitBytes(pull) => {
+            format!("ssekit {} {}, bytes (diagnostic)", version(contender.name), ssekit(pull))
+        }
         Kind::Peer => format!("{} {}", contender.name, version(contender.name)),
     }
 }
@@ -366,6 +379,26 @@ fn speed(cell: &CellResult, status: &Status) -> Option<f64> {
     }
 }
 
+/// The issue-13 target for ssekit's owned events read as `&str`, as a
+/// ratio to the fastest peer: one byte per chunk is a torture test (0.75×),
+/// `big` is bounded by copying and scanning (1.0×), the rest 1.5×.
+fn target(workload: Workload, feeding: Feeding) -> f64 {
+    match (workload, feeding) {
+        (_, Feeding::OneByte) => 0.75,
+        (Workload::Big, _) => 1.0,
+        _ => 1.5,
+    }
+}
+
+/// MB/s of the contender of `kind` fed by `label`.
+fn speed_of(contenders: &[Contender], cell: &CellResult, kind: Kind, label: &str) -> Option<f64> {
+    contenders
+        .iter()
+        .zip(&cell.statuses)
+        .find(|(c, _)| c.kind == kind && c.label == label)
+        .and_then(|(_, s)| speed(cell, s))
+}
+
 /// Index and MB/s of the fastest timed contender of `kind`.
 fn fastest(contenders: &[Contender], cell: &CellResult, kind: Kind) -> Option<(usize, f64)> {
     contenders
@@ -419,50 +452,109 @@ fn report(
     );
     let _ = writeln!(
         w,
-        "- method: workloads of {} MiB from `benches/workloads/mod.rs`; every parser checked to \
-         dispatch the generator's event count and data bytes before it is timed; {} interleaved \
-         round(s), medians; one thread; MB/s = 10^6 input bytes per second; allocs/event = calls \
-         to `alloc`/`realloc` in one whole pass (parser construction included) ÷ events",
+        "- method: workloads of {} MiB from `benches/workloads/mod.rs`; every event read the way \
+         its parser's users read it: data, id and event type as the `&str` the public API gives \
+         (ssekit: `Event::data().as_str()` etc. on owned events, `EventRef::data()` etc. on \
+         borrowed ones; peers: their `String`/`&str` fields), each string's pointer passed to \
+         `black_box` and its length tallied; every parser checked to dispatch the generator's \
+         event count and data bytes before it is timed; {} interleaved round(s), medians; one \
+         thread; MB/s = 10^6 input bytes per second; allocs/event = calls to `alloc`/`realloc` \
+         in one whole pass (parser construction included) ÷ events",
         options.mib, options.rounds
     );
     let _ = writeln!(w);
 
-    let _ = writeln!(w, "### Summary: best ssekit path against the fastest peer and the `limit`\n");
+    let dash = || String::from("–");
+    let cellv = |v: Option<f64>| v.map_or_else(dash, fmt_mbps);
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) => fmt_ratio(a / b),
+        _ => dash(),
+    };
+    let yes_no = |ok: Option<bool>| match ok {
+        Some(true) => String::from("yes"),
+        Some(false) => String::from("**no**"),
+        None => dash(),
+    };
+
+    let _ = writeln!(w, "### Summary: ssekit, events read as `&str`, against the fastest peer\n");
     let _ = writeln!(
         w,
-        "| workload | feeding | ssekit MB/s | fastest peer | peer MB/s | `limit` MB/s | ssekit ÷ peer | ssekit ÷ `limit` | ssekit allocs/event | peer allocs/event |"
+        "Owned = best of `feed` / `feed_bytes` with `next_event`; borrowed = best of the two \
+         with `next_event_ref`; the push path is in brackets. Target: issue 13's bound on \
+         owned ÷ peer; borrowed must not be slower than owned.\n"
     );
-    let _ = writeln!(w, "|---|---|--:|---|--:|--:|--:|--:|--:|--:|");
+    let _ = writeln!(
+        w,
+        "| workload | feeding | owned `&str` MB/s | borrowed `&str` MB/s | fastest peer | peer MB/s | owned ÷ peer | borrowed ÷ peer | borrowed ÷ owned | target owned ÷ peer | owned meets it | borrowed ≥ owned | allocs/event owned | allocs/event borrowed | allocs/event peer |"
+    );
+    let _ = writeln!(w, "|---|---|--:|--:|---|--:|--:|--:|--:|--:|:-:|:-:|--:|--:|--:|");
     for cell in cells {
-        let ours = fastest(contenders, cell, Kind::Ssekit);
+        let owned = fastest(contenders, cell, Kind::Ssekit(Pull::Owned));
+        let borrowed = fastest(contenders, cell, Kind::Ssekit(Pull::Borrowed));
         let peer = fastest(contenders, cell, Kind::Peer);
-        let limit = fastest(contenders, cell, Kind::Limit);
+        let v = |x: Option<(usize, f64)>| x.map(|p| p.1);
         let allocs = |i: Option<(usize, f64)>| match i.map(|(i, _)| &cell.statuses[i]) {
             Some(Status::Timed { allocs, .. }) => fmt_allocs(*allocs, cell.expected.events),
-            _ => String::from("–"),
+            _ => dash(),
         };
-        let cellv = |v: Option<f64>| v.map_or_else(|| String::from("–"), fmt_mbps);
-        let ratio = |a: Option<(usize, f64)>, b: Option<(usize, f64)>| match (a, b) {
-            (Some((_, a)), Some((_, b))) => fmt_ratio(a / b),
-            _ => String::from("–"),
-        };
-        let ours_label = match ours {
+        let labelled = |x: Option<(usize, f64)>| match x {
             Some((i, v)) => format!("{} (`{}`)", fmt_mbps(v), contenders[i].label),
-            None => String::from("–"),
+            None => dash(),
         };
+        let goal = target(cell.workload, cell.feeding);
+        let meets = v(owned).zip(v(peer)).map(|(o, p)| o / p >= goal);
+        let not_slower = v(borrowed).zip(v(owned)).map(|(b, o)| b >= o);
         let _ = writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | ≥ {} | {} | {} | {} | {} | {} |",
             cell.workload.name(),
             cell.feeding.name(),
-            ours_label,
+            labelled(owned),
+            labelled(borrowed),
             peer.map_or("–", |(i, _)| contenders[i].name),
-            cellv(peer.map(|p| p.1)),
-            cellv(limit.map(|p| p.1)),
-            ratio(ours, peer),
-            ratio(ours, limit),
-            allocs(ours),
+            cellv(v(peer)),
+            ratio(v(owned), v(peer)),
+            ratio(v(borrowed), v(peer)),
+            ratio(v(borrowed), v(owned)),
+            fmt_ratio(goal),
+            yes_no(meets),
+            yes_no(not_slower),
+            allocs(owned),
+            allocs(borrowed),
             allocs(peer),
+        );
+    }
+    let _ = writeln!(w);
+
+    let _ = writeln!(w, "### Diagnostics: ssekit's events read as bytes, and the `limit`\n");
+    let _ = writeln!(
+        w,
+        "Not ssekit's figures and not compared with any peer: the same `feed_bytes` passes \
+         reading `as_bytes()` / `data_bytes()` instead of `&str`, to show what reading the \
+         text costs (`&str` ÷ bytes, same push path), and the `memchr2` floor.\n"
+    );
+    let _ = writeln!(
+        w,
+        "| workload | feeding | owned bytes MB/s | owned `&str` ÷ bytes | borrowed bytes MB/s | borrowed `&str` ÷ bytes | `limit` MB/s | owned `&str` ÷ `limit` |"
+    );
+    let _ = writeln!(w, "|---|---|--:|--:|--:|--:|--:|--:|");
+    for cell in cells {
+        let at = |kind: Kind| speed_of(contenders, cell, kind, "feed_bytes");
+        let owned_bytes = at(Kind::SsekitBytes(Pull::Owned));
+        let borrowed_bytes = at(Kind::SsekitBytes(Pull::Borrowed));
+        let owned = fastest(contenders, cell, Kind::Ssekit(Pull::Owned)).map(|p| p.1);
+        let limit = fastest(contenders, cell, Kind::Limit).map(|p| p.1);
+        let _ = writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell.workload.name(),
+            cell.feeding.name(),
+            cellv(owned_bytes),
+            ratio(at(Kind::Ssekit(Pull::Owned)), owned_bytes),
+            cellv(borrowed_bytes),
+            ratio(at(Kind::Ssekit(Pull::Borrowed)), borrowed_bytes),
+            cellv(limit),
+            ratio(owned, limit),
         );
     }
     let _ = writeln!(w);
@@ -502,7 +594,12 @@ fn report(
                         w,
                         "| {name} | {} | {events} | {} | {} | {allocs} |",
                         fmt_mbps(v),
-                        ratio(peer),
+                        // A diagnostic is never set against a peer.
+                        if matches!(contender.kind, Kind::SsekitBytes(_)) {
+                            String::from("–")
+                        } else {
+                            ratio(peer)
+                        },
                         ratio(limit),
                     );
                 }

@@ -1,11 +1,16 @@
 //! One driver per parser: each pushes the prepared chunks through the
-//! parser's own API, pulls every event, and tallies events and data bytes.
+//! parser's own API, pulls every event and reads it the way that parser's
+//! users do: data, id and event type as the `&str` its public API gives
+//! (for ssekit: `Event::data().as_str()` and friends on owned events, the
+//! `&str` accessors of `EventRef` on borrowed ones), each consumed by
+//! [`read_str`] and tallied. The ssekit rows that read bytes instead are
+//! diagnostics ([`Kind::SsekitBytes`]) and are never compared with a peer.
 //!
 //! Async-only parsers are driven by [`drain`]: a poll loop with a no-op
 //! waker over an in-memory source that is always ready, so no executor,
 //! timer or channel is involved and what is timed is the parser.
 
-use crate::workloads::Expected;
+use crate::workloads::{read_bytes, read_str, Expected};
 use bytes::Bytes;
 use core::cell::Cell;
 use core::convert::Infallible;
@@ -19,16 +24,38 @@ use std::time::Instant;
 /// What one pass produced.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Outcome {
+    /// Events, and bytes of their data as read: what the checking pass
+    /// compares with the generator's count.
     pub(crate) tally: Expected,
+    /// Bytes of id and event type read (not checked: parsers differ on
+    /// whether the id carries over and how a default type is given).
+    pub(crate) meta_bytes: u64,
     /// Errors the parser reported (none is expected on these workloads).
     pub(crate) errors: u64,
 }
 
 impl Outcome {
-    fn event(&mut self, data_len: usize) {
+    /// An event read as text: its data, id and type.
+    #[inline]
+    fn text(&mut self, data: &str, id: &str, event_type: &str) {
         self.tally.events += 1;
-        self.tally.data_bytes += data_len as u64;
+        self.tally.data_bytes += read_str(data);
+        self.meta_bytes += read_str(id) + read_str(event_type);
     }
+
+    /// An event read as bytes: the diagnostic rows only.
+    #[inline]
+    fn bytes(&mut self, data: &[u8], id: &[u8], event_type: &[u8]) {
+        self.tally.events += 1;
+        self.tally.data_bytes += read_bytes(data);
+        self.meta_bytes += read_bytes(id) + read_bytes(event_type);
+    }
+}
+
+/// An optional field as the `&str` a user would match on.
+#[inline]
+fn or_empty(field: Option<&str>) -> &str {
+    field.unwrap_or_default()
 }
 
 /// A time limit for the checking pass, so that a parser that is quadratic
@@ -74,10 +101,32 @@ pub(crate) enum Run {
     Bytes(fn(Vec<Bytes>, &Budget) -> Outcome),
 }
 
+/// How ssekit's events are pulled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pull {
+    /// `next_event()`: owned `Event`s.
+    Owned,
+    /// `next_event_ref()`: borrowed `EventRef`s.
+    Borrowed,
+}
+
+impl Pull {
+    pub(crate) fn call(self) -> &'static str {
+        match self {
+            Self::Owned => "next_event",
+            Self::Borrowed => "next_event_ref",
+        }
+    }
+}
+
 /// What a row of the report is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
-    Ssekit,
+    /// ssekit, events read as `&str`: the figures compared with the peers.
+    Ssekit(Pull),
+    /// ssekit, events read as bytes (`as_bytes()`, `data_bytes()`): a
+    /// diagnostic of what reading text costs; never compared with a peer.
+    SsekitBytes(Pull),
     Peer,
     /// The `memchr2` floor: not a parser, not checked.
     Limit,
@@ -91,7 +140,7 @@ pub(crate) struct Contender {
     /// The API driven, for the report.
     pub(crate) api: &'static str,
     pub(crate) kind: Kind,
-    /// For ssekit: the feeding and pulling calls, as the report names them.
+    /// For ssekit: the feeding call, as the report names it.
     pub(crate) label: &'static str,
     pub(crate) run: Run,
 }
@@ -101,78 +150,91 @@ pub(crate) fn contenders() -> Vec<Contender> {
     vec![
         Contender {
             name: "ssekit",
-            api: "`Parser::feed(&[u8])` + `next_event()`",
-            kind: Kind::Ssekit,
+            api: "`Parser::feed(&[u8])` + `next_event()`; `event.data().as_str()`, `.id().as_str()`, `.event_type().as_str()`",
+            kind: Kind::Ssekit(Pull::Owned),
             label: "feed",
             run: Run::Slices(ssekit_feed),
         },
         Contender {
             name: "ssekit",
-            api: "`Parser::feed_bytes(Bytes)` + `next_event()`",
-            kind: Kind::Ssekit,
+            api: "`Parser::feed_bytes(Bytes)` + `next_event()`; `event.data().as_str()`, `.id().as_str()`, `.event_type().as_str()`",
+            kind: Kind::Ssekit(Pull::Owned),
             label: "feed_bytes",
             run: Run::Bytes(ssekit_feed_bytes),
         },
         Contender {
             name: "ssekit",
-            api: "`Parser::feed(&[u8])` + `next_event_ref()` (borrowed events)",
-            kind: Kind::Ssekit,
-            label: "feed` + `next_event_ref",
+            api: "`Parser::feed(&[u8])` + `next_event_ref()`; `event.data()`, `.id()`, `.event_type()` (`&str`)",
+            kind: Kind::Ssekit(Pull::Borrowed),
+            label: "feed",
             run: Run::Slices(ssekit_feed_ref),
         },
         Contender {
             name: "ssekit",
-            api: "`Parser::feed_bytes(Bytes)` + `next_event_ref()` (borrowed events)",
-            kind: Kind::Ssekit,
-            label: "feed_bytes` + `next_event_ref",
+            api: "`Parser::feed_bytes(Bytes)` + `next_event_ref()`; `event.data()`, `.id()`, `.event_type()` (`&str`)",
+            kind: Kind::Ssekit(Pull::Borrowed),
+            label: "feed_bytes",
             run: Run::Bytes(ssekit_feed_bytes_ref),
         },
         Contender {
+            name: "ssekit",
+            api: "diagnostic: `Parser::feed_bytes(Bytes)` + `next_event()`; `event.data().as_bytes()`, `.id().as_bytes()`, `.event_type().as_bytes()`",
+            kind: Kind::SsekitBytes(Pull::Owned),
+            label: "feed_bytes",
+            run: Run::Bytes(ssekit_feed_bytes_raw),
+        },
+        Contender {
+            name: "ssekit",
+            api: "diagnostic: `Parser::feed_bytes(Bytes)` + `next_event_ref()`; `event.data_bytes()`, `.id_bytes()`, `.event_type_bytes()`",
+            kind: Kind::SsekitBytes(Pull::Borrowed),
+            label: "feed_bytes",
+            run: Run::Bytes(ssekit_feed_bytes_ref_raw),
+        },
+        Contender {
             name: "sse-core",
-            api: "`SseDecoder::next(&mut &[u8])` (sans-IO)",
+            api: "`SseDecoder::next(&mut &[u8])` (sans-IO); `message.data`, `.last_event_id` (`Option<Arc<str>>`), `.event` (`Cow<str>`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(sse_core),
         },
         Contender {
             name: "sse-parse",
-            api: "`SseParser::feed(&[u8])` + `next_event()` (sans-IO)",
+            api: "`SseParser::feed(&[u8])` + `next_event()` (sans-IO); `event.data`, `.id`, `.event` (`String`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(sse_parse),
         },
         Contender {
             name: "sse-stream",
-            api: "`SseByteStream` over a stream of `&[u8]`",
+            api: "`SseByteStream` over a stream of `&[u8]`; `sse.data`, `.id`, `.event` (`Option<String>`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(sse_stream),
         },
         Contender {
             name: "sseer",
-            api: "`event_stream::EventStream` over a stream of `Bytes`",
+            api: "`event_stream::EventStream` over a stream of `Bytes`; `event.data`, `.id`, `.event` (`bytes_utils::Str`, deref to `&str`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Bytes(sseer),
         },
         Contender {
             name: "eventsource-stream",
-            api: "`EventStream` over a stream of `&[u8]`",
+            api: "`EventStream` over a stream of `&[u8]`; `event.data`, `.id`, `.event` (`String`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(eventsource_stream),
         },
         Contender {
             name: "async-sse",
-            api: "`decode(AsyncBufRead)`, the reader yielding the chunks",
+            api: "`decode(AsyncBufRead)`, the reader yielding the chunks; `str::from_utf8(message.data())` (its data is `&[u8]` only), `.id()`, `.name()` (`String`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(async_sse),
         },
         Contender {
             name: "sse-codec",
-            api:
-                "`SSECodec` as a `futures_codec::Decoder` on a `BytesMut` (what `FramedRead` does)",
+            api: "`SSECodec` as a `futures_codec::Decoder` on a `BytesMut` (what `FramedRead` does); `data`, `id` (`Option<String>`), `event` (`String`)",
             kind: Kind::Peer,
             label: "",
             run: Run::Slices(sse_codec),
@@ -227,11 +289,17 @@ where
 
 // ---------------------------------------------------------------- ssekit
 
+// Each drain reads the fields through the accessor a user calls: on an
+// owned `Event`, `data()` is a `&Str` and `as_str()` gives the `&str`
+// (`Str::len` would skip the text and must not be used here).
+
 #[inline]
 fn ssekit_drain(parser: &mut ssekit::Parser, out: &mut Outcome) {
     while let Some(item) = parser.next_event() {
         match item {
-            Ok(event) => out.event(event.data().len()),
+            Ok(event) => {
+                out.text(event.data().as_str(), event.id().as_str(), event.event_type().as_str());
+            }
             Err(_) => out.errors += 1,
         }
     }
@@ -241,7 +309,35 @@ fn ssekit_drain(parser: &mut ssekit::Parser, out: &mut Outcome) {
 fn ssekit_drain_ref(parser: &mut ssekit::Parser, out: &mut Outcome) {
     while let Some(item) = parser.next_event_ref() {
         match item {
-            Ok(event) => out.event(event.data_bytes().len()),
+            Ok(event) => out.text(event.data(), event.id(), event.event_type()),
+            Err(_) => out.errors += 1,
+        }
+    }
+}
+
+/// Diagnostic: owned events read as bytes.
+#[inline]
+fn ssekit_drain_raw(parser: &mut ssekit::Parser, out: &mut Outcome) {
+    while let Some(item) = parser.next_event() {
+        match item {
+            Ok(event) => out.bytes(
+                event.data().as_bytes(),
+                event.id().as_bytes(),
+                event.event_type().as_bytes(),
+            ),
+            Err(_) => out.errors += 1,
+        }
+    }
+}
+
+/// Diagnostic: borrowed events read as bytes.
+#[inline]
+fn ssekit_drain_ref_raw(parser: &mut ssekit::Parser, out: &mut Outcome) {
+    while let Some(item) = parser.next_event_ref() {
+        match item {
+            Ok(event) => {
+                out.bytes(event.data_bytes(), event.id_bytes(), event.event_type_bytes());
+            }
             Err(_) => out.errors += 1,
         }
     }
@@ -297,6 +393,14 @@ fn ssekit_feed_bytes_ref(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
     ssekit_bytes(chunks, budget, ssekit_drain_ref)
 }
 
+fn ssekit_feed_bytes_raw(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
+    ssekit_bytes(chunks, budget, ssekit_drain_raw)
+}
+
+fn ssekit_feed_bytes_ref_raw(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
+    ssekit_bytes(chunks, budget, ssekit_drain_ref_raw)
+}
+
 // ---------------------------------------------------------------- peers
 
 /// sse-core: `SseDecoder::next(&mut impl Buf)` consumes the chunk and keeps
@@ -311,7 +415,11 @@ fn sse_core(chunks: &[&[u8]], budget: &Budget) -> Outcome {
         let mut buf = chunk;
         while let Some(item) = decoder.next(&mut buf) {
             match item {
-                Ok(SseEvent::Message(message)) => out.event(message.data.len()),
+                Ok(SseEvent::Message(message)) => out.text(
+                    &message.data,
+                    or_empty(message.last_event_id.as_deref()),
+                    &message.event,
+                ),
                 Ok(SseEvent::Retry(_)) => {}
                 Err(_) => out.errors += 1,
             }
@@ -327,12 +435,12 @@ fn sse_parse(chunks: &[&[u8]], budget: &Budget) -> Outcome {
     for chunk in budgeted(chunks.iter().copied(), budget) {
         parser.feed(chunk);
         while let Some(event) = parser.next_event() {
-            out.event(event.data.len());
+            out.text(&event.data, &event.id, &event.event);
         }
     }
     parser.finish();
     while let Some(event) = parser.next_event() {
-        out.event(event.data.len());
+        out.text(&event.data, &event.id, &event.event);
     }
     out
 }
@@ -345,7 +453,7 @@ fn sse_stream(chunks: &[&[u8]], budget: &Budget) -> Outcome {
     drain(stream, budget, |item| match item {
         Ok(sse) => {
             if let Some(data) = &sse.data {
-                out.event(data.len());
+                out.text(data, or_empty(sse.id.as_deref()), or_empty(sse.event.as_deref()));
             }
         }
         Err(_) => out.errors += 1,
@@ -358,7 +466,7 @@ fn sseer(chunks: Vec<Bytes>, budget: &Budget) -> Outcome {
     let mut out = Outcome::default();
     let stream = sseer::event_stream::EventStream::new(Source(budgeted(chunks, budget)));
     drain(stream, budget, |item| match item {
-        Ok(event) => out.event(event.data.len()),
+        Ok(event) => out.text(&event.data, &event.id, &event.event),
         Err(_) => out.errors += 1,
     });
     out
@@ -369,7 +477,7 @@ fn eventsource_stream(chunks: &[&[u8]], budget: &Budget) -> Outcome {
     let stream =
         eventsource_stream::EventStream::new(Source(budgeted(chunks.iter().copied(), budget)));
     drain(stream, budget, |item| match item {
-        Ok(event) => out.event(event.data.len()),
+        Ok(event) => out.text(&event.data, &event.id, &event.event),
         Err(_) => out.errors += 1,
     });
     out
@@ -421,7 +529,11 @@ fn async_sse(chunks: &[&[u8]], budget: &Budget) -> Outcome {
     let mut out = Outcome::default();
     let reader = ChunkReader { chunks: budgeted(chunks.iter().copied(), budget), current: &[] };
     drain(async_sse::decode(reader), budget, |item| match item {
-        Ok(async_sse::Event::Message(message)) => out.event(message.data().len()),
+        // Its data is bytes only: a user who wants the text checks it again.
+        Ok(async_sse::Event::Message(message)) => match core::str::from_utf8(message.data()) {
+            Ok(data) => out.text(data, or_empty(message.id().as_deref()), message.name()),
+            Err(_) => out.errors += 1,
+        },
         Ok(async_sse::Event::Retry(_)) => {}
         Err(_) => out.errors += 1,
     });
@@ -441,7 +553,9 @@ fn sse_codec(chunks: &[&[u8]], budget: &Budget) -> Outcome {
         buf.extend_from_slice(chunk);
         loop {
             match codec.decode(&mut buf) {
-                Ok(Some(Event::Message { data, .. })) => out.event(data.len()),
+                Ok(Some(Event::Message { data, id, event })) => {
+                    out.text(&data, or_empty(id.as_deref()), &event);
+                }
                 Ok(Some(Event::Retry { .. })) => {}
                 Ok(None) => break,
                 Err(_) => out.errors += 1,
@@ -449,8 +563,8 @@ fn sse_codec(chunks: &[&[u8]], budget: &Budget) -> Outcome {
         }
     }
     // The end of the stream: a partial last line is discarded.
-    while let Ok(Some(Event::Message { data, .. })) = codec.decode_eof(&mut buf) {
-        out.event(data.len());
+    while let Ok(Some(Event::Message { data, id, event })) = codec.decode_eof(&mut buf) {
+        out.text(&data, or_empty(id.as_deref()), &event);
     }
     out
 }
