@@ -471,7 +471,7 @@ pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use alloc::{format, string::String, vec, vec::Vec};
+    use alloc::{format, string::String, vec::Vec};
 
     /// Renders a line, e.g. `"abc@0"`, `"TooLong(5)@3"`; a blank line
     /// consumed with it is rendered as a line of its own.

@@ -230,7 +230,7 @@ proptest! {
         prop_assert_eq!(&run(&o, &chunk(&input, &b), true, false), &whole);
         prop_assert_eq!(&run(&o, &chunk(&input, &a), true, true), &whole);
         // The fast paths change nothing either.
-        let other = Options { fast_paths: !o.fast_paths, ..o.clone() };
+        let other = Options { fast_paths: !o.fast_paths, ..o };
         prop_assert_eq!(&run(&other, &chunk(&input, &b), false, true), &whole);
     }
 
