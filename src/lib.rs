@@ -310,9 +310,20 @@
 //!
 //! # Design: no IO
 //!
-//! Reconnecting, backoff and the `Last-Event-ID` header are the caller's:
-//! the parser reports the numbers ([`Parser::retry`],
-//! [`Parser::last_event_id`]) and keeps them across [`Parser::reset`].
+//! Nothing in the crate does IO or reads a clock. The parser reports the
+//! numbers a reconnecting client needs ([`Parser::retry`],
+//! [`Parser::last_event_id`]) and keeps them across [`Parser::reset`]; the
+//! [`Connection`] state machine applies the `EventSource` reconnection rules
+//! with the time passed in; only the `reqwest` feature's client does IO.
+//!
+//! # The one `unsafe`
+//!
+//! The crate is `#![deny(unsafe_code)]`. One private function in
+//! `src/text.rs` turns bytes that were just checked to be UTF-8, or that a
+//! [`Str`] was built from, into a `&str` without checking them again, so
+//! that [`Str::as_str`] and the [`EventRef`] accessors are free. Its
+//! invariant is argued there, re-checked by a debug assertion, and the
+//! tests run under Miri in CI.
 
 #![no_std]
 #![deny(unsafe_code)]
