@@ -1,7 +1,6 @@
 //! What the parser hands out: [`Item`]s, most of them [`Event`]s.
 
 use crate::Str;
-use core::fmt;
 
 /// One dispatched event: what a browser's `EventSource` turns into a
 /// `MessageEvent`.
@@ -56,7 +55,7 @@ impl Event {
 /// [`Parser::next_item`](crate::Parser::next_item) returns these;
 /// [`Parser::next_event`](crate::Parser::next_event) skips everything but
 /// events.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Item {
     /// An event was dispatched (a blank line ended a block with data).
@@ -94,7 +93,7 @@ pub enum Item {
 /// assert_eq!(event.data_bytes(), b"{\"text\":\"Hi\"}");
 /// assert_eq!(event.id(), "");
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EventRef<'a> {
     event_type: &'a str,
     data: &'a str,
@@ -142,16 +141,6 @@ impl<'a> EventRef<'a> {
     }
 }
 
-impl fmt::Debug for EventRef<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EventRef")
-            .field("event_type", &self.event_type())
-            .field("data", &self.data())
-            .field("id", &self.id())
-            .finish()
-    }
-}
-
 impl<'a> From<&'a Event> for EventRef<'a> {
     fn from(event: &'a Event) -> Self {
         Self::new(event.event_type(), event.data(), event.id())
@@ -166,7 +155,7 @@ impl PartialEq<Event> for EventRef<'_> {
 
 /// A borrowed [`Item`], valid until the next call on the parser: what
 /// [`Parser::next_item_ref`](crate::Parser::next_item_ref) returns.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ItemRef<'a> {
     /// An event was dispatched, as [`Item::Event`].

@@ -60,7 +60,7 @@ const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 const SHORT_LINE: usize = Str::INLINE_CAPACITY;
 
 /// One unit of pending input.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Input {
     Chunk(Bytes),
     /// The caller called `finish`: the stream ends here.
@@ -97,7 +97,7 @@ enum Held {
 }
 
 /// The beginning of a line that straddles chunks.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Carry {
     buf: BytesMut,
     /// Length of the line so far; past the limit its bytes are counted,
@@ -138,7 +138,7 @@ impl Carry {
 }
 
 /// Splits fed chunks into lines (see the module documentation).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct LineScanner {
     /// The chunk being scanned; `pos` is the cursor in it.
     chunk: Bytes,
@@ -466,161 +466,4 @@ pub(crate) fn find_line_end(haystack: &[u8]) -> Option<usize> {
         return haystack.iter().position(|&b| b == b'\n' || b == b'\r');
     }
     memchr::memchr2(b'\n', b'\r', haystack)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use alloc::{format, string::String, vec::Vec};
-
-    /// Renders a line, e.g. `"abc@0"`, `"TooLong(5)@3"`; a blank line
-    /// consumed with it is rendered as a line of its own.
-    fn render(line: Line<'_>, out: &mut Vec<String>) {
-        match line {
-            Line::Text { text, offset, blank_follows, .. } => {
-                out.push(format!("{}@{offset}", String::from_utf8_lossy(text)));
-                if blank_follows {
-                    out.push(String::from("@blank"));
-                }
-            }
-            Line::TooLong { size, offset } => out.push(format!("TooLong({size})@{offset}")),
-            Line::End => out.push(String::from("End")),
-        }
-    }
-
-    /// Scans `chunks`, pulling every line after each (or, with `all_first`,
-    /// only after the last), and renders the lines.
-    fn scan(chunks: &[&[u8]], max: usize, fast: bool, all_first: bool) -> Vec<String> {
-        let mut scanner = LineScanner::new(max, fast);
-        let mut out = Vec::new();
-        for (i, chunk) in chunks.iter().enumerate() {
-            scanner.push_slice(chunk);
-            if !all_first || i + 1 == chunks.len() {
-                while let Some(line) = scanner.next_line() {
-                    render(line, &mut out);
-                }
-            }
-        }
-        out
-    }
-
-    /// The blank lines that `blank_follows` reports, as they would be
-    /// without it: the offsets of those differ, so they are compared
-    /// without offsets.
-    fn without_offsets(lines: &[String]) -> Vec<String> {
-        let strip = |line: &String| line.rsplit_once('@').map_or(line.clone(), |(l, _)| l.into());
-        lines.iter().map(strip).collect()
-    }
-
-    macro_rules! scans_to {
-        ($name:ident, $chunks:expr, $max:expr, [$($want:expr),* $(,)?]) => {
-            #[test]
-            fn $name() {
-                let chunks: &[&[u8]] = &$chunks;
-                let want: Vec<&str> = alloc::vec![$($want),*];
-                let whole: Vec<u8> = chunks.concat();
-                let bytes: Vec<&[u8]> = whole.chunks(1).collect();
-                for all_first in [false, true] {
-                    let got = scan(chunks, $max, false, all_first);
-                    assert_eq!(got, want, "chunks {chunks:?}");
-                    // Whatever the chunking, the lines are the same.
-                    assert_eq!(scan(&[&whole], $max, false, all_first), want, "whole");
-                    assert_eq!(scan(&bytes, $max, false, all_first), want, "byte by byte");
-                    // And the same with the fast paths, blank lines aside.
-                    let want = without_offsets(&got);
-                    for chunks in [chunks, &[&whole[..]][..], &bytes[..]] {
-                        let fast = scan(chunks, $max, true, all_first);
-                        assert_eq!(without_offsets(&fast), want, "fast, {chunks:?}");
-                    }
-                }
-            }
-        };
-    }
-
-    scans_to!(lf, [b"a\nb\n"], 100, ["a@0", "b@2"]);
-    scans_to!(cr, [b"a\rb\r"], 100, ["a@0", "b@2"]);
-    scans_to!(crlf, [b"a\r\nb\r\n"], 100, ["a@0", "b@3"]);
-    scans_to!(crlf_split, [b"a\r", b"\nb\r\n"], 100, ["a@0", "b@3"]);
-    scans_to!(cr_cr_is_two_lines, [b"a\r\r"], 100, ["a@0", "@2"]);
-    scans_to!(lf_cr_is_two_lines, [b"a\n\r"], 100, ["a@0", "@2"]);
-    scans_to!(crlf_lf, [b"a\r\n\n"], 100, ["a@0", "@3"]);
-    scans_to!(blank_crlf_after_cr, [b"a\r\r\nb\n"], 100, ["a@0", "@2", "b@4"]);
-    scans_to!(partial_line_is_held, [b"abc", b"def"], 100, []);
-    scans_to!(straddling_line, [b"ab", b"c\nd", b"e\n"], 100, ["abc@0", "de@4"]);
-    scans_to!(
-        straddling_long_line,
-        [b"0123456789012345678901234567890123456789", b"xy\n\n"],
-        100,
-        ["0123456789012345678901234567890123456789xy@0", "@43"]
-    );
-    scans_to!(bom_stripped, [b"\xEF\xBB\xBFa\n"], 100, ["a@3"]);
-    scans_to!(bom_split, [b"\xEF", b"", b"\xBB", b"\xBFa\n"], 100, ["a@3"]);
-    scans_to!(second_bom_kept, [b"\xEF\xBB\xBF\xEF\xBB\xBFa\n"], 100, ["\u{FEFF}a@3"]);
-    scans_to!(partial_bom_is_content, [b"\xEF\xBBa\n"], 100, ["\u{FFFD}a@0"]);
-    scans_to!(bom_then_cr, [b"\xEF\xBB\xBF\r\n"], 100, ["@3"]);
-    scans_to!(too_long_in_chunk, [b"abcdef\nab\n"], 3, ["TooLong(6)@0", "ab@7"]);
-    scans_to!(too_long_then_blank, [b"abcdef\n\nab\n"], 3, ["TooLong(6)@0", "@7", "ab@8"]);
-    scans_to!(too_long_straddling, [b"ab", b"cdef", b"gh\nab\n"], 3, ["TooLong(8)@0", "ab@9"]);
-    scans_to!(exactly_the_limit, [b"ab", b"c\n"], 3, ["abc@0"]);
-    scans_to!(
-        absorbed_ends,
-        [b"a", b"b\r", b"\n", b"c\n", b"\r", b"\n"],
-        100,
-        ["ab@0", "c@4", "@6"]
-    );
-
-    #[test]
-    fn a_line_is_available_the_moment_its_cr_arrives() {
-        for fast in [false, true] {
-            let mut scanner = LineScanner::new(100, fast);
-            scanner.push_slice(b"data: x\r");
-            assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"data: x", .. })));
-            assert!(scanner.next_line().is_none());
-            scanner.push_slice(b"\n\r");
-            assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"", offset: 9, .. })));
-        }
-    }
-
-    #[test]
-    fn lines_inside_a_chunk_are_views_into_it() {
-        let mut scanner = LineScanner::new(100, true);
-        let chunk = Bytes::from_static(b"hello\n\nworld\n");
-        scanner.push_bytes(chunk.clone());
-        let Some(Line::Text { text, owner: Some(owner), blank_follows: true, .. }) =
-            scanner.next_line()
-        else {
-            panic!("expected a line in the chunk, with the blank line after it")
-        };
-        assert_eq!(text.as_ptr(), chunk.as_ptr());
-        assert_eq!(owner.as_ptr(), chunk.as_ptr());
-        assert_eq!(scanner.last_line().0, b"hello");
-    }
-
-    #[test]
-    fn carry_never_exceeds_the_limit() {
-        for fast in [false, true] {
-            let mut scanner = LineScanner::new(10, fast);
-            for _ in 0..1000 {
-                scanner.push_slice(&[b'x'; 7]);
-                assert!(scanner.next_line().is_none());
-                assert!(scanner.carry.buf.len() <= 10);
-                assert!(scanner.carry.buf.capacity() <= 64);
-            }
-            scanner.push_slice(b"\n");
-            assert!(matches!(scanner.next_line(), Some(Line::TooLong { size: 7000, offset: 0 })));
-        }
-    }
-
-    #[test]
-    fn end_starts_a_new_stream() {
-        let mut scanner = LineScanner::new(100, true);
-        scanner.push_slice(b"a\npartial");
-        scanner.push_end();
-        scanner.push_slice(b"\xEF\xBB\xBFb\n");
-        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"a", .. })));
-        assert!(matches!(scanner.next_line(), Some(Line::End)));
-        assert!(matches!(scanner.next_line(), Some(Line::Text { text: b"b", offset: 3, .. })));
-        assert_eq!(scanner.pending(), 0);
-        assert_eq!(scanner.carried(), 0);
-    }
 }

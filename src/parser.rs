@@ -84,6 +84,7 @@ impl Default for ParserBuilder {
 
 impl ParserBuilder {
     /// A builder with the default settings.
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -183,7 +184,7 @@ enum Ready {
 }
 
 /// The buffers of the WHATWG model, and the rules that change them.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Block {
     config: ParserBuilder,
     /// Length of the data buffer without its final `\n`, or `None` while it
@@ -376,7 +377,7 @@ impl Block {
 /// # Panics
 ///
 /// Never, whatever the input.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parser {
     lines: LineScanner,
     block: Block,
@@ -393,11 +394,13 @@ impl Default for Parser {
 
 impl Parser {
     /// A parser with the default settings (see [`ParserBuilder`]).
+    #[must_use]
     pub fn new() -> Self {
         ParserBuilder::new().build()
     }
 
     /// A builder to set limits and options.
+    #[must_use]
     pub fn builder() -> ParserBuilder {
         ParserBuilder::new()
     }

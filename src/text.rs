@@ -325,35 +325,22 @@ impl PartialEq for Str {
 
 impl Eq for Str {}
 
-impl PartialEq<str> for Str {
-    fn eq(&self, other: &str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
+/// `Str` equals `str`, `&str` and `String` (either way round) by its bytes.
+macro_rules! eq_str {
+    ($($other:ty),*) => {$(
+        impl PartialEq<$other> for Str {
+            fn eq(&self, other: &$other) -> bool {
+                self.as_bytes() == other.as_bytes()
+            }
+        }
+        impl PartialEq<Str> for $other {
+            fn eq(&self, other: &Str) -> bool {
+                self.as_bytes() == other.as_bytes()
+            }
+        }
+    )*};
 }
-
-impl PartialEq<&str> for Str {
-    fn eq(&self, other: &&str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl PartialEq<Str> for str {
-    fn eq(&self, other: &Str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl PartialEq<Str> for &str {
-    fn eq(&self, other: &Str) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
-
-impl PartialEq<String> for Str {
-    fn eq(&self, other: &String) -> bool {
-        self.as_bytes() == other.as_bytes()
-    }
-}
+eq_str!(str, &str, String);
 
 impl PartialOrd for Str {
     fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
@@ -383,108 +370,5 @@ impl fmt::Debug for Str {
 impl fmt::Display for Str {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.as_str(), f)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use alloc::vec;
-    use alloc::vec::Vec;
-
-    #[test]
-    fn the_utf8_check_agrees_with_std_around_every_block_boundary() {
-        // A character of each length, valid or cut short, or a stray byte,
-        // at every position across the 8-byte, 64-byte and 1 KiB thresholds
-        // of `ascii_prefix`.
-        let cases: [&[u8]; 8] = [
-            b"\xC3\xA9",
-            "\u{20AC}".as_bytes(),
-            "\u{1F600}".as_bytes(),
-            b"\xC3",
-            b"\xE2\x82",
-            b"\xF0\x9F\x98",
-            b"\x80",
-            b"\xFF",
-        ];
-        for len in [0, 1, 7, 8, 9, 63, 64, 65, 130, 1023, 1024, 1100] {
-            for at in (0..=len).filter(|at| at % 61 < 3 || len - at < 3 || *at < 10) {
-                for case in cases {
-                    let mut bytes = vec![b'a'; len];
-                    bytes.splice(at..at, case.iter().copied());
-                    let std = core::str::from_utf8(&bytes).ok();
-                    assert_eq!(utf8(&bytes), std, "len {len}, at {at}, {case:x?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn short_values_are_inline_and_long_ones_share_the_owner() {
-        let owner = Bytes::from(alloc::vec![b'a'; 100]);
-        let cap = Str::INLINE_CAPACITY;
-        let short = Str::decode(&owner[..cap], Some(&owner));
-        assert!(!short.is_shared());
-        let long = Str::decode(&owner[..cap + 1], Some(&owner));
-        assert!(long.is_shared());
-        assert_eq!(long.as_bytes().as_ptr(), owner.as_ptr());
-        assert_eq!(long.len(), cap + 1);
-    }
-
-    #[test]
-    fn a_str_is_40_bytes_and_holds_a_uuid_inline() {
-        // 38 inline bytes + length + tag: as small as a `Bytes` allows.
-        assert_eq!(size_of::<Str>(), 40);
-        assert!(!Str::new("123e4567-e89b-12d3-a456-426614174000").is_shared());
-    }
-
-    #[test]
-    fn invalid_bytes_are_replaced_per_maximal_subsequence() {
-        for (raw, want) in [
-            (&b"\xf0\x9f\x98"[..], "\u{FFFD}"),
-            (b"\xc0\xaf", "\u{FFFD}\u{FFFD}"),
-            (b"\xed\xa0\x80", "\u{FFFD}\u{FFFD}\u{FFFD}"),
-            (b"a\xffb", "a\u{FFFD}b"),
-        ] {
-            assert_eq!(Str::decode(raw, None), want, "{raw:?}");
-        }
-        let long_bad = [b'x'; 40].iter().chain(b"\xff").copied().collect::<Vec<u8>>();
-        assert_eq!(Str::decode(&long_bad, None).len(), 43);
-    }
-
-    #[test]
-    fn equality_and_hash_follow_str() {
-        use core::hash::{BuildHasher, Hash, Hasher};
-        let long = "x".repeat(50);
-        let a = Str::from(long.clone());
-        assert_eq!(a, long.as_str());
-        assert_eq!(Str::new("b"), Str::from(String::from("b")));
-        assert!(Str::new("a") < Str::new("b"));
-        assert_eq!(Str::default(), "");
-        assert!(Str::EMPTY.is_empty());
-        struct H;
-        impl BuildHasher for H {
-            type Hasher = Fnv;
-            fn build_hasher(&self) -> Fnv {
-                Fnv(0xcbf29ce484222325)
-            }
-        }
-        struct Fnv(u64);
-        impl Hasher for Fnv {
-            fn finish(&self) -> u64 {
-                self.0
-            }
-            fn write(&mut self, bytes: &[u8]) {
-                for b in bytes {
-                    self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100000001b3);
-                }
-            }
-        }
-        let hash = |v: &dyn Fn(&mut Fnv)| {
-            let mut h = H.build_hasher();
-            v(&mut h);
-            h.finish()
-        };
-        assert_eq!(hash(&|h| a.hash(h)), hash(&|h| long.as_str().hash(h)));
     }
 }

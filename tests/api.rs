@@ -446,3 +446,31 @@ fn an_event_lent_in_place_does_not_leak_into_the_next_block() {
     parser.feed(b"data: 4\n\n");
     assert_eq!(parser.next_event().unwrap().unwrap(), Event::new("message", "4", ""));
 }
+
+#[test]
+fn a_cloned_parser_goes_on_exactly_like_the_original() {
+    // Cut mid-line, mid-event, after a BOM and a CR, with an id and a retry
+    // behind: everything in flight must be copied.
+    let input = b"\xEF\xBB\xBFid: 7\rretry: 9\r\ndata: a\ndata: bb";
+    let rest = b"b\r\n\ndata: long line that is not stored inline, for sure\n\n";
+    let mut parser = Parser::new();
+    parser.feed(input);
+    let before: Vec<_> = parser.items().collect();
+    let mut copy = parser.clone();
+    let mut after = Vec::new();
+    for p in [&mut parser, &mut copy] {
+        p.feed(rest);
+        after.push(p.items().collect::<Vec<_>>());
+        assert_eq!(p.last_event_id(), "7");
+    }
+    assert_eq!(before, [Ok(Item::Retry(9))]);
+    assert_eq!(after[0], after[1]);
+    let data = after[0].iter().map(|item| match item {
+        Ok(Item::Event(e)) => e.data().to_string(),
+        other => panic!("unexpected {other:?}"),
+    });
+    assert_eq!(
+        data.collect::<Vec<_>>(),
+        ["a\nbbb", "long line that is not stored inline, for sure"]
+    );
+}

@@ -1,6 +1,142 @@
 //! The connection rules of a browser's `EventSource`, as a sans-IO state
 //! machine: [`Connection`].
 //!
+//! # Reconnecting clients
+//!
+//! A parser is half of an `EventSource`. The other half — which request to
+//! send, which response to accept, what to do when the body ends, when to
+//! reconnect and with which `Last-Event-ID` — is what hand-written clients get
+//! wrong. ssekit has it in the library:
+//!
+//! - **[`Connection`]**: the connection rules of the WHATWG HTML standard
+//!   ("Server-sent events" § Processing model: *announce*, *reestablish* and
+//!   *fail the connection*) as a sans-IO state machine. No IO, no clock, no
+//!   dependency, `no_std`: you pass the time in (`handle_response`,
+//!   `handle_body`, `handle_end`, `handle_error`, `handle_timeout`, `close`)
+//!   and ask what to do (`poll_request`, `poll_item`, `poll_timeout`), in the
+//!   style of quinn-proto. Every run is deterministic, jitter included (a seeded
+//!   generator).
+//! - **`client::EventSource`** (feature `reqwest`): that state machine
+//!   run with tokio timers over a `reqwest::RequestBuilder` — any method,
+//!   headers and body (LLM APIs stream from a `POST`); a request that cannot be
+//!   cloned (a streaming body) is refused when you build the source. It yields
+//!   a `Stream` of the same items, with errors kept apart (transport, HTTP
+//!   status, content type, parse limit). It depends on reqwest without default
+//!   features: turn on a TLS feature in your own reqwest dependency for
+//!   `https`.
+//!
+//! ```
+//! use std::time::Duration;
+//! use ssekit::connection::{Output, ReconnectReason};
+//!
+//! // The whole loop of a client, with a fake clock in milliseconds.
+//! let ms = Duration::from_millis;
+//! let mut conn = ssekit::Connection::builder().jitter(0.0).build();
+//! let request = conn.poll_request(ms(0)).unwrap();
+//! // Send it with your HTTP client: these headers, plus your own.
+//! let headers: Vec<_> = request.headers().collect();
+//! assert_eq!(headers, [("Accept", "text/event-stream"), ("Cache-Control", "no-cache")]);
+//!
+//! conn.handle_response(ms(40), 200, Some("text/event-stream; charset=utf-8"), None);
+//! conn.handle_body(ms(41), b"retry: 500\nid: 1\ndata: first\n\nid: 2\ndata: cut of");
+//! conn.handle_error(ms(42)); // the connection broke
+//! let mut items = Vec::new();
+//! while let Some(item) = conn.poll_item() {
+//!     items.push(item);
+//! }
+//! assert_eq!(items[0], Output::Open);
+//! assert!(matches!(&items[1], Output::Event(e) if e.data() == "first"));
+//! assert_eq!(items[2], Output::Reconnecting {
+//!     delay: ms(500), // the server's retry
+//!     reason: ReconnectReason::NetworkError,
+//!     attempt: 1,
+//! });
+//! assert_eq!(conn.poll_timeout(), Some(ms(542)));
+//! let request = conn.poll_request(ms(542)).unwrap();
+//! assert_eq!(request.last_event_id(), Some("1")); // not the 2 of the cut event
+//! ```
+//!
+//! What it does, with the defaults of [`ConnectionBuilder`] (each setter's
+//! doc says its default):
+//!
+//! - **Request**: `Accept: text/event-stream`, `Cache-Control: no-cache`, and
+//!   `Last-Event-ID` only when the last event ID is not empty; the ID is kept
+//!   across connections, and a partial event's `id` never counts.
+//! - **Response**: status 200 with a `Content-Type` whose MIME type essence is
+//!   `text/event-stream` opens (parsed as Fetch and MIME Sniffing say: case,
+//!   whitespace and parameters such as `charset=utf-8` allowed). Any other
+//!   status (204, 205, 299, 404, 410, 500, 503, …) or content type closes for
+//!   good, never retried — unless you opt in to retrying chosen statuses
+//!   (`retry_statuses([429, 502, 503, 504])`), which then honour `Retry-After`
+//!   (delta-seconds, or an HTTP-date measured against the response's `Date`,
+//!   so no clock is needed).
+//!   Redirects are the HTTP client's business.
+//! - **End of the body or a network error, before or after open**: reconnect
+//!   after the reconnection time — the server's last valid `retry`, else
+//!   `default_retry` (3 s, WebKit's and Chromium's value).
+//! - **Beyond the browser** ("optionally, wait some more", the standard says):
+//!   exponential backoff for reconnections in a row that deliver no event
+//!   (×2, growing from at least 1 ms so `retry: 0` cannot make a failing client
+//!   spin, capped at 30 s but never below the server's `retry`); it resets once
+//!   a connection has opened *and* delivered an event. Jitter stretches each
+//!   wait by up to 50 % — never shortens it, so no client comes back sooner
+//!   than the server asked. No wait is longer than `max_delay` (5 minutes), so
+//!   `retry: 99999999999` cannot park a client for years. `max_retries` (none:
+//!   retry for ever, like a browser), `idle_timeout` (none by default, since
+//!   only you know the server's keep-alive interval; set it to catch half-open
+//!   TCP connections), `reconnect_after_end(false)` for one-shot streams such
+//!   as an LLM completion, and `close()` at any time.
+//! - **Observable**: the ready state, each transition as an item (`Open`,
+//!   `Reconnecting { delay, reason, attempt }`, `Closed { reason }`), and the
+//!   time of the next action (`poll_timeout`). A reconnect decision allocates
+//!   nothing.
+//! - **Cost**: about 60 machine instructions per event on top of the parser
+//!   (+4.5 %, counted with callgrind; the reqwest client adds the same over
+//!   reqwest plus `stream::EventStream`), and no allocation of its own.
+//!
+//! How the others compare (read from their sources; the rows are the
+//! situations above):
+//!
+//! | situation | ssekit | browser `EventSource` (WHATWG) | reqwest-eventsource 0.6.0 | LaunchDarkly eventsource-client 0.17.4 |
+//! |---|---|---|---|---|
+//! | `Last-Event-ID` while no id was seen | not sent | not sent | sent empty on every reconnect | not sent |
+//! | `Cache-Control: no-cache` | sent | cache mode "no-store" | not sent | sent |
+//! | `200` + `text/event-stream; charset=utf-8` | opens | opens (parameters ignored) | opens (`mime` crate) | opens |
+//! | `200` + other or no content type | closes | fails, no reconnect | closes | opens: not checked |
+//! | `204 No Content` | closes | fails, no reconnect | closes | opens (any 2xx does) |
+//! | other status (404, 500, 503) | closes; opt-in retry with `Retry-After` | fails, no reconnect | closes | first connection: closes; later: retried with backoff |
+//! | body ends | reconnects | reconnects | reconnects | reconnects |
+//! | network error before open (refused) | reconnects | reconnects | reconnects | first connection: closes (`retry_initial` off); later: reconnects |
+//! | network error after open, cut mid-event | reconnects, partial event and its id dropped | same | reconnects | reconnects |
+//! | server `retry:` | reconnection time | reconnection time | becomes the backoff start | becomes the backoff base (at least 1 ms) |
+//! | `retry: 99999999999` | capped at `max_delay` (5 min) | no bound in the standard | not capped (raises the max) | not capped for the first wait |
+//! | backoff on repeated failures | ×2 from the reconnection time, cap 30 s, reset after a delivered event | optional, unspecified | ×2 from 300 ms, cap 5 s, reset on each successful response | ×2 from 1 s, cap 60 s, reset after 60 s connected |
+//! | jitter | up to +50 %, seeded; never below `retry` | unspecified | none | always, uniform in [d/2, d] |
+//! | maximum attempts | `max_retries` (default none) | none | `max_retries` never reached: the counter never increments ([#29](https://github.com/jpopesculian/reqwest-eventsource/issues/29)) | none (reconnect on/off) |
+//! | idle timeout | `idle_timeout` (default none) | none | none of its own | none of its own (the transport's) |
+//! | `Retry-After` | honoured for opted-in statuses (seconds, or a date against `Date`) | not used | not read | not read |
+//! | `close()` | yes, any state | yes | yes | drop the stream |
+//!
+//! Sources: the WHATWG HTML standard, "Server-sent events", §9.2.2–9.2.3
+//! (<https://html.spec.whatwg.org/multipage/server-sent-events.html>);
+//! jpopesculian/reqwest-eventsource at ce0b972, `src/event_source.rs` (status and
+//! content type checks, `retry_fetch`, `handle_error`) and `src/retry.rs`
+//! (`DEFAULT_RETRY`, `set_reconnection_time`), and its issue #29 (PR #22, open,
+//! fixes the counter); launchdarkly/rust-eventsource-client at 13d2b22,
+//! `eventsource-client/src/client.rs` (default headers, `send_request`, the
+//! `Connecting` state's status handling), `src/retry.rs` (`BackoffRetry`,
+//! `DEFAULT_RESET_RETRY_INTERVAL`, the 1 ms floor) and `src/config.rs`
+//! (`ReconnectOptions::default`). The 3 s default of WebKit and Chromium:
+//! WebKit's `EventSource.cpp` (`defaultReconnectDelay = 3000`) and Blink's
+//! `event_source.cc` (`kDefaultReconnectDelay = 3000`).
+//!
+//!
+//! The repository's `interop/tests/client.rs` runs the client against a real axum server on
+//! 127.0.0.1 with each fault above; `tests/connection.rs` covers every
+//! transition with a fake clock, and `tests/connection_props.rs` checks against
+//! a model server that for any sequence of outcomes and any chunking each event
+//! arrives once, in order.
+//!
 //! # Design
 //!
 //! The WHATWG HTML standard, section "Server-sent events", subsections "The

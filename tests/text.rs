@@ -1,0 +1,97 @@
+//! `Str`, the string events are made of: the UTF-8 check it is built
+//! through, inline and shared storage, and that it behaves as a `str`.
+//!
+//! These run under Miri in CI: `Str::as_str` is where the crate's one
+//! `unsafe` (in `src/text.rs`) is used.
+
+use bytes::Bytes;
+use ssekit::Str;
+use std::hash::BuildHasher;
+
+#[test]
+fn the_utf8_check_agrees_with_std_around_every_block_boundary() {
+    // A character of each length, valid or cut short, or a stray byte, at
+    // every position across the 8-byte, 64-byte and 1 KiB thresholds of the
+    // ASCII prefix test.
+    let cases: [&[u8]; 8] = [
+        b"\xC3\xA9",
+        "\u{20AC}".as_bytes(),
+        "\u{1F600}".as_bytes(),
+        b"\xC3",
+        b"\xE2\x82",
+        b"\xF0\x9F\x98",
+        b"\x80",
+        b"\xFF",
+    ];
+    for len in [0, 1, 7, 8, 9, 63, 64, 65, 130, 1023, 1024, 1100] {
+        for at in (0..=len).filter(|at| at % 61 < 3 || len - at < 3 || *at < 10) {
+            for case in cases {
+                let mut bytes = vec![b'a'; len];
+                bytes.splice(at..at, case.iter().copied());
+                let std = std::str::from_utf8(&bytes).ok();
+                let ours = Str::from_utf8(Bytes::from(bytes.clone()));
+                assert_eq!(ours.as_deref().ok(), std, "len {len}, at {at}, {case:x?}");
+                let lossy = Str::from_utf8_lossy(Bytes::from(bytes.clone()));
+                assert_eq!(lossy, *String::from_utf8_lossy(&bytes), "len {len}, at {at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn short_values_are_inline_and_long_ones_share_their_bytes() {
+    let cap = Str::INLINE_CAPACITY;
+    let owner = Bytes::from(vec![b'a'; 100]);
+    let short = Str::from_utf8(owner.slice(..cap)).unwrap();
+    assert!(!short.is_shared());
+    let long = Str::from_utf8(owner.slice(..cap + 1)).unwrap();
+    assert!(long.is_shared());
+    assert_eq!(long.as_bytes().as_ptr(), owner.as_ptr());
+    assert_eq!(long.len(), cap + 1);
+    assert_eq!(long.into_bytes().as_ptr(), owner.as_ptr());
+    assert_eq!(Str::from("x".repeat(cap + 1)).len(), cap + 1);
+}
+
+#[test]
+fn a_str_is_40_bytes_and_holds_a_uuid_inline() {
+    // 38 inline bytes + length + tag: as small as a `Bytes` allows.
+    assert_eq!(size_of::<Str>(), 40);
+    assert!(!Str::new("123e4567-e89b-12d3-a456-426614174000").is_shared());
+}
+
+#[test]
+fn invalid_bytes_are_replaced_per_maximal_subsequence() {
+    for (raw, want) in [
+        (&b"\xf0\x9f\x98"[..], "\u{FFFD}"),
+        (b"\xc0\xaf", "\u{FFFD}\u{FFFD}"),
+        (b"\xed\xa0\x80", "\u{FFFD}\u{FFFD}\u{FFFD}"),
+        (b"a\xffb", "a\u{FFFD}b"),
+    ] {
+        assert_eq!(Str::from_utf8_lossy(Bytes::from_static(raw)), want, "{raw:?}");
+    }
+    let long_bad: Vec<u8> = [b'x'; 40].iter().chain(b"\xff").copied().collect();
+    assert_eq!(Str::from_utf8_lossy(Bytes::from(long_bad)).len(), 43);
+}
+
+#[test]
+fn equality_order_hash_and_formatting_follow_str() {
+    let long = "x".repeat(50);
+    let a = Str::from(long.clone());
+    assert_eq!(a, long.as_str());
+    assert_eq!(a, long);
+    assert_eq!(Str::new("b"), Str::from(String::from("b")));
+    assert!(Str::new("a") < Str::new("b"));
+    assert_eq!(Str::default(), "");
+    assert!(Str::EMPTY.is_empty());
+    assert_eq!(format!("{a}"), long);
+    assert_eq!(format!("{:?}", Str::new("a\"b")), "\"a\\\"b\"");
+    // `Borrow<str>`: a `Str` and its `str` must hash alike.
+    let state = std::collections::hash_map::RandomState::new();
+    for s in [Str::new("short"), a] {
+        let text: &str = &s;
+        assert_eq!(state.hash_one(&s), state.hash_one(text));
+        let mut set = std::collections::HashSet::new();
+        set.insert(s.clone());
+        assert!(set.contains(text));
+    }
+}
