@@ -23,8 +23,21 @@ fn the_utf8_check_agrees_with_std_around_every_block_boundary() {
         b"\x80",
         b"\xFF",
     ];
-    for len in [0, 1, 7, 8, 9, 63, 64, 65, 130, 1023, 1024, 1100] {
-        for at in (0..=len).filter(|at| at % 61 < 3 || len - at < 3 || *at < 10) {
+    // (Under Miri, which checks the `unsafe` that relies on this, a sample.)
+    let lens: &[usize] = if cfg!(miri) {
+        &[0, 9, 65, 1030]
+    } else {
+        &[0, 1, 7, 8, 9, 63, 64, 65, 130, 1023, 1024, 1100]
+    };
+    for &len in lens {
+        let near = |at: usize| {
+            if cfg!(miri) {
+                len - at < 2 || at < 2
+            } else {
+                at % 61 < 3 || len - at < 3 || at < 10
+            }
+        };
+        for at in (0..=len).filter(|&at| near(at)) {
             for case in cases {
                 let mut bytes = vec![b'a'; len];
                 bytes.splice(at..at, case.iter().copied());
