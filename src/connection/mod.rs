@@ -3,10 +3,7 @@
 //!
 //! # Reconnecting clients
 //!
-//! A parser is half of an `EventSource`. The other half — which request to
-//! send, which response to accept, what to do when the body ends, when to
-//! reconnect and with which `Last-Event-ID` — is what hand-written clients get
-//! wrong. ssekit has it in the library:
+//! Two layers, the second built on the first:
 //!
 //! - **[`Connection`]**: the connection rules of the WHATWG HTML standard
 //!   ("Server-sent events" § Processing model: *announce*, *reestablish* and
@@ -129,7 +126,6 @@
 //! (`ReconnectOptions::default`). The 3 s default of WebKit and Chromium:
 //! WebKit's `EventSource.cpp` (`defaultReconnectDelay = 3000`) and Blink's
 //! `event_source.cc` (`kDefaultReconnectDelay = 3000`).
-//!
 //!
 //! The repository's `interop/tests/client.rs` runs the client against a real axum server on
 //! 127.0.0.1 with each fault above; `tests/connection.rs` covers every
