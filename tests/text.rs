@@ -5,6 +5,7 @@
 //! `unsafe` (in `src/text.rs`) is used.
 
 use bytes::Bytes;
+use proptest::strategy::Strategy;
 use ssekit::Str;
 use std::hash::BuildHasher;
 
@@ -46,6 +47,36 @@ fn the_utf8_check_agrees_with_std_around_every_block_boundary() {
                 assert_eq!(ours.as_deref().ok(), std, "len {len}, at {at}, {case:x?}");
                 let lossy = Str::from_utf8_lossy(Bytes::from(bytes.clone()));
                 assert_eq!(lossy, *String::from_utf8_lossy(&bytes), "len {len}, at {at}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_utf8_check_agrees_with_std_on_runs_of_non_ascii() {
+    // Runs of non-ASCII characters of every length (across the 8- and
+    // 64-byte blocks of the ASCII test), valid or broken at their start,
+    // middle or end, alone or between ASCII, with ASCII after them or not.
+    let chars = ["\u{E9}", "\u{65E5}", "\u{1F680}"];
+    let breaks: [&[u8]; 4] = [b"", b"\x80", b"\xE6\x97", b"\xFF"];
+    let lens: &[usize] =
+        if cfg!(miri) { &[1, 22] } else { &[1, 2, 15, 16, 21, 22, 33, 64, 65, 200] };
+    for ch in chars {
+        for &n in lens {
+            let run = ch.repeat(n).into_bytes();
+            for brk in breaks {
+                for cut in [0, run.len() / 2, run.len()] {
+                    for (head, tail) in [("", ""), ("ab", ""), ("", "z"), ("x y", " w \u{E9}v")] {
+                        let mut bytes = head.as_bytes().to_vec();
+                        bytes.extend_from_slice(&run[..cut]);
+                        bytes.extend_from_slice(brk);
+                        bytes.extend_from_slice(&run[cut..]);
+                        bytes.extend_from_slice(tail.as_bytes());
+                        let std = std::str::from_utf8(&bytes).ok();
+                        let ours = Str::from_utf8(Bytes::from(bytes.clone()));
+                        assert_eq!(ours.as_deref().ok(), std, "{bytes:x?}");
+                    }
+                }
             }
         }
     }
@@ -106,5 +137,27 @@ fn equality_order_hash_and_formatting_follow_str() {
         let mut set = std::collections::HashSet::new();
         set.insert(s.clone());
         assert!(set.contains(text));
+    }
+}
+
+proptest::proptest! {
+    /// Any mix of ASCII, whole characters and stray bytes: the check says
+    /// what the standard library says.
+    #[test]
+    #[cfg_attr(miri, ignore)]
+    fn the_utf8_check_agrees_with_std_on_any_mix(
+        parts in proptest::collection::vec(
+            proptest::prop_oneof![
+                4 => proptest::string::string_regex("[a-z ]{0,70}").unwrap().prop_map(String::into_bytes),
+                3 => proptest::string::string_regex("[\u{E9}\u{65E5}\u{1F680}\u{20AC}]{1,40}").unwrap().prop_map(String::into_bytes),
+                1 => proptest::collection::vec(0x80u8..=0xFF, 1..4),
+            ],
+            0..12,
+        )
+    ) {
+        let bytes = parts.concat();
+        let std = std::str::from_utf8(&bytes).ok();
+        let ours = Str::from_utf8(Bytes::from(bytes.clone()));
+        proptest::prop_assert_eq!(ours.as_deref().ok(), std);
     }
 }
