@@ -171,6 +171,11 @@
 //! * `std` (default): `std::error::Error` for [`Error`], std support in
 //!   `bytes` and `memchr`, and the [`io`] adapter. Without it the crate is
 //!   `#![no_std]` and needs only `alloc`.
+//! * `simd-utf8`: values of 64 bytes and more are checked to be UTF-8 by
+//!   the `simdutf8` crate, with the widest vector instructions the CPU has,
+//!   instead of the standard library (adds `simdutf8`; implies `std`, for
+//!   the run-time CPU detection). Results are the same; LLM streams and
+//!   long multi-line events are parsed about 15–50 % faster.
 //! * `stream`: the `futures_core::Stream` adapter (adds `futures-core`).
 //! * `codec`: the `tokio_util::codec` adapter (adds `tokio-util`).
 //! * `reqwest`: `client::EventSource`, a reconnecting client over reqwest

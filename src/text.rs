@@ -13,6 +13,13 @@
 //! `&str` or from the output of [`utf8`]; a debug assertion re-checks the
 //! bytes at every conversion, and CI runs the tests under Miri.
 //!
+//! [`utf8`] validates with `core::str::from_utf8`, or, with the opt-in
+//! `simd-utf8` feature, with the `simdutf8` crate (which has `unsafe` of
+//! its own, for its vector code, and is fuzzed against the standard
+//! library upstream); there the debug assertion re-checks every result
+//! against the standard library, so the whole test suite, run with all
+//! features, compares the two.
+//!
 //! Without it every `&str` accessor would validate again on each call,
 //! which cost clients that read events as text (what `serde_json::from_str`
 //! wants) a third of their throughput.
@@ -205,8 +212,17 @@ impl Str {
 /// above all) are; only the part from the first block that is not ASCII on
 /// goes through `core::str::from_utf8`, so a JSON payload with one `é` near
 /// its end is not scanned twice.
+///
+/// With the `simd-utf8` feature, values of 64 bytes and more are checked
+/// by `simdutf8::basic::from_utf8` instead, which picks the widest vector
+/// instructions the CPU has at run time (below 64 bytes, choosing costs
+/// more than it saves).
 #[inline]
 pub(crate) fn utf8(bytes: &[u8]) -> Option<&str> {
+    #[cfg(feature = "simd-utf8")]
+    if bytes.len() >= 64 {
+        return simdutf8::basic::from_utf8(bytes).is_ok().then(|| assume_utf8(bytes));
+    }
     let ascii = ascii_prefix(bytes);
     // `ascii` is the start of a block whose predecessors are all ASCII, so
     // it is a character boundary and the rest validates on its own.
