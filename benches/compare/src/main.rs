@@ -450,6 +450,12 @@ fn report(
         "- compiler: {}, release profile with fat LTO and one codegen unit",
         env!("COMPARE_RUSTC")
     );
+    let features = if cfg!(feature = "simd-utf8") {
+        "`simd-utf8` (UTF-8 checked by simdutf8, `--features simd-utf8`)"
+    } else {
+        "default (UTF-8 checked by the standard library)"
+    };
+    let _ = writeln!(w, "- ssekit features: {features}");
     let _ = writeln!(
         w,
         "- method: workloads of {} MiB from `benches/workloads/mod.rs`; every event read the way \
