@@ -158,12 +158,13 @@ impl Str {
     /// `text`, inline when short, else a view into `owner` (which it must
     /// lie in) or, without an owner, a copy.
     pub(crate) fn in_owner(text: &str, owner: Option<&Bytes>) -> Self {
-        Self::inline(text).unwrap_or_else(|| {
-            Self(Repr::Shared(match owner {
-                Some(owner) => owner.slice_ref(text.as_bytes()),
-                None => Bytes::copy_from_slice(text.as_bytes()),
-            }))
-        })
+        if text.len() <= Self::INLINE_CAPACITY {
+            return Self::inline_fitting(text);
+        }
+        Self(Repr::Shared(match owner {
+            Some(owner) => owner.slice_ref(text.as_bytes()),
+            None => Bytes::copy_from_slice(text.as_bytes()),
+        }))
     }
 
     fn lossy(bytes: &[u8]) -> Self {
@@ -172,10 +173,18 @@ impl Str {
 
     /// `text` inline, if it fits.
     fn inline(text: &str) -> Option<Self> {
-        let mut buf = [0; Self::INLINE_CAPACITY];
-        buf.get_mut(..text.len())?.copy_from_slice(text.as_bytes());
-        // `text.len() <= INLINE_CAPACITY < 256` here: the cast cannot truncate.
-        Some(Self(Repr::Inline(Inline { len: text.len() as u8, buf })))
+        (text.len() <= Self::INLINE_CAPACITY).then(|| Self::inline_fitting(text))
+    }
+
+    /// `text` inline; it must fit (else this panics). (An `if` and this, rather than an
+    /// `Option` from [`inline`](Self::inline): the `Option` cost a move of
+    /// the fresh value, which stalls, as [`Inline`] says.)
+    #[inline(always)]
+    fn inline_fitting(text: &str) -> Self {
+        // `text.len() <= INLINE_CAPACITY < 256`: the cast cannot truncate.
+        let mut inline = Inline { buf: [0; Self::INLINE_CAPACITY], len: text.len() as u8 };
+        inline.buf[..text.len()].copy_from_slice(text.as_bytes());
+        Self(Repr::Inline(inline))
     }
 
     /// The string. Free: the bytes were checked when the `Str` was built.
