@@ -66,13 +66,10 @@ enum Repr {
     Shared(Bytes),
 }
 
-/// A short value's bytes and length. Aligned like the [`Bytes`] of the
-/// other variant, so that both lie at the same 8-byte-aligned offset and a
-/// `Str` is moved as whole words whichever it holds: with the payload at
-/// offset 1 (the default layout), building an event moved each inline
-/// value in pieces that the next move read across, and the processor
-/// stalled on every one (owned events were 15–25 % slower; see
-/// `benches/compare/RESULTS.md`). Costs 8 bytes per `Str`.
+/// A short value's bytes and length, aligned like the [`Bytes`] of the
+/// other variant: both lie at the same 8-byte-aligned offset, so a `Str`
+/// is moved as whole words whichever it holds (8 bytes more per `Str`;
+/// why it pays is in `benches/compare/RESULTS.md`).
 #[derive(Clone, Copy)]
 #[repr(C, align(8))]
 struct Inline {
@@ -176,9 +173,9 @@ impl Str {
         (text.len() <= Self::INLINE_CAPACITY).then(|| Self::inline_fitting(text))
     }
 
-    /// `text` inline; it must fit (else this panics). (An `if` and this, rather than an
-    /// `Option` from [`inline`](Self::inline): the `Option` cost a move of
-    /// the fresh value, which stalls, as [`Inline`] says.)
+    /// `text` inline; it must fit (else this panics). The hot path calls
+    /// this under an `if` rather than [`inline`](Self::inline), whose
+    /// `Option` costs one more move of the fresh value.
     #[inline(always)]
     fn inline_fitting(text: &str) -> Self {
         // `text.len() <= INLINE_CAPACITY < 256`: the cast cannot truncate.
