@@ -1,7 +1,6 @@
 //! The adapters only move bytes in and items out; these tests check exactly
 //! that: chunking, liveness, end of input, and how errors are surfaced.
 
-use bytes::Bytes;
 use ssekit::{Error, Event, Item, Parser};
 
 fn event(data: &str) -> Item {
@@ -91,6 +90,7 @@ mod io {
 #[cfg(feature = "stream")]
 mod stream {
     use super::*;
+    use bytes::Bytes;
     use futures_core::Stream;
     use ssekit::stream::{EventStream, StreamError};
     use std::pin::Pin;

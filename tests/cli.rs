@@ -1,6 +1,6 @@
-#![cfg(feature = "cli")]
 //! End-to-end tests of the `ssekit` binary: output formats (contract 2 of
 //! SPEC.md for `--json`), liveness, chunking, inputs, exit codes.
+#![cfg(feature = "cli")]
 
 use core::time::Duration;
 use std::io::{BufRead, BufReader, Read, Write};
