@@ -45,6 +45,9 @@ use crate::{Error, Event, EventRef, Item, ItemRef, Str};
 use bytes::{BufMut, BytesMut};
 use core::mem;
 
+/// The type of an event without an `event` field, lent from here.
+static MESSAGE: Str = Str::MESSAGE;
+
 /// Default for [`ParserBuilder::max_line_len`]: 16 MiB (a single-line event
 /// may be as large as [`DEFAULT_MAX_EVENT_SIZE`] allows).
 pub const DEFAULT_MAX_LINE_LEN: usize = 16 << 20;
@@ -153,11 +156,12 @@ impl ParserBuilder {
                 data_len: None,
                 data_buf: BytesMut::new(),
                 event_type: Str::EMPTY,
+                typed: false,
                 id: Str::EMPTY,
                 id_changed: false,
                 discarding: false,
                 blank_pending: false,
-                dispatched_type: Str::EMPTY,
+                dispatched_typed: false,
                 last_event_id: Str::EMPTY,
                 retry: None,
             },
@@ -167,8 +171,8 @@ impl ParserBuilder {
 }
 
 /// What the rules engine has ready. It borrows nothing: an event's type is
-/// [`Block::dispatched_type`], its id the last event ID string, and its data
-/// lies where this says.
+/// read with [`Block::take_type`] or [`Block::type_str`], its id is the last
+/// event ID string, and its data lies where this says.
 #[derive(Debug)]
 enum Ready {
     /// An event. Its data is the line just read from this byte on (a
@@ -195,6 +199,11 @@ struct Block {
     /// Stale while `data_len` is `None`: cleared by the next `data` field,
     /// so that a lent event can borrow it until then.
     data_buf: BytesMut,
+    /// The event type buffer is not empty, and holds `event_type`.
+    typed: bool,
+    /// The event type buffer's value while `typed`. Stale otherwise, like
+    /// `data_buf`: the next `event` field replaces it, so that a lent event
+    /// can borrow it until then.
     event_type: Str,
     /// The last event ID buffer, and whether a field set it in this block.
     id: Str,
@@ -204,8 +213,9 @@ struct Block {
     /// A blank line came with the line that made the last [`Ready`] item,
     /// and is still to be applied.
     blank_pending: bool,
-    /// The type of the event dispatched last.
-    dispatched_type: Str,
+    /// The event dispatched last has the type `event_type` (else
+    /// `"message"`).
+    dispatched_typed: bool,
     last_event_id: Str,
     retry: Option<u64>,
 }
@@ -289,7 +299,12 @@ impl Block {
                 self.data_len = Some(size);
             }
             // "Set the event type buffer to field value."
-            Name::Event => self.event_type = Str::decode(value, owner),
+            Name::Event => {
+                self.typed = !value.is_empty();
+                if self.typed {
+                    self.event_type = Str::decode(value, owner);
+                }
+            }
             // "If the field value does not contain U+0000 NULL, then set the
             // last event ID buffer to the field value. Otherwise, ignore the
             // field."
@@ -321,8 +336,9 @@ impl Block {
             self.last_event_id.clone_from(&self.id);
         }
         // "7. Set the data buffer and the event type buffer to the empty
-        // string" (done first, as step 2 does it too).
-        let event_type = mem::take(&mut self.event_type);
+        // string" (done first, as step 2 does it too; the type's bytes stay
+        // for the event to read).
+        let typed = mem::take(&mut self.typed);
         // "2. If the data buffer is an empty string, set the data buffer and
         // the event type buffer to the empty string and return."
         // "3. If the data buffer's last character is a U+000A LINE FEED (LF)
@@ -333,15 +349,35 @@ impl Block {
         // event type buffer has a value other than the empty string, change
         // the type of the newly created event to equal the value of the
         // event type buffer."
-        self.dispatched_type = if event_type.is_empty() { Str::MESSAGE } else { event_type };
+        self.dispatched_typed = typed;
         Some(Ready::Event { in_line })
+    }
+
+    /// The type of the event dispatched last, owned: steps 5 and 6 above.
+    #[inline(always)]
+    fn take_type(&mut self) -> Str {
+        if mem::take(&mut self.dispatched_typed) {
+            mem::take(&mut self.event_type)
+        } else {
+            Str::MESSAGE
+        }
+    }
+
+    /// The type of the event dispatched last, lent: steps 5 and 6 above.
+    #[inline(always)]
+    fn type_str(&self) -> &str {
+        if self.dispatched_typed {
+            self.event_type.as_str()
+        } else {
+            MESSAGE.as_str()
+        }
     }
 
     /// Drops the block after an error: nothing of it is dispatched, and its
     /// remaining lines are ignored.
     fn discard(&mut self) {
         self.data_len = None;
-        self.event_type = Str::EMPTY;
+        self.typed = false;
         self.discarding = true;
     }
 
@@ -505,7 +541,7 @@ impl Parser {
             }
             None => Str::from_utf8_lossy(block.data_buf.split().freeze()),
         };
-        Event::new(mem::take(&mut block.dispatched_type), data, block.last_event_id.clone())
+        Event::new(block.take_type(), data, block.last_event_id.clone())
     }
 
     /// The event [`Ready::Event`] names, lent.
@@ -523,7 +559,7 @@ impl Parser {
                 decoded.as_str()
             }
         };
-        EventRef::new(block.dispatched_type.as_str(), data, block.last_event_id.as_str())
+        EventRef::new(block.type_str(), data, block.last_event_id.as_str())
     }
 
     /// The comment [`Ready::Comment`] names, lent.
