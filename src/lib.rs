@@ -133,38 +133,20 @@
 //! `u64::MAX`, an empty `retry` is ignored. The repository's `spec-vectors/`
 //! hold the conformance vectors, each run under every chunking.
 //!
-//! # Writing streams
+//! # Beyond the parser
 //!
-//! [`Encoder`] writes events, comments and `retry` fields into any
-//! [`bytes::BufMut`], splitting multi-line data into `data:` lines and
-//! refusing (with [`EncodeError`], writing nothing) event types and ids that
-//! would inject line breaks. Whatever it writes parses back to the same
-//! events; a proxy can parse, filter and re-encode without touching bytes it
-//! does not change.
-//!
-//! # Adapters
-//!
-//! Thin wrappers that only move bytes in and items out, so the parser's
-//! tests cover them:
-//!
-//! * [`io::EventReader`] (feature `std`): an iterator over any
-//!   [`std::io::Read`], for blocking clients, files and pipes.
-//! * `stream::EventStream` (feature `stream`): a `futures_core::Stream` over
-//!   any stream of `Result<impl Buf, E>` chunks, such as
-//!   `reqwest::Response::bytes_stream()`; `Bytes` chunks are not copied.
-//! * `codec::SseCodec` (feature `codec`): a `tokio_util::codec` decoder and
-//!   encoder, for `FramedRead` / `FramedWrite`.
-//!
-//! # Reconnecting clients
-//!
-//! A parser is half of an `EventSource`. The other half — which request to
-//! send, which response to accept, when to reconnect and with which
-//! `Last-Event-ID` — is [`Connection`]: the WHATWG connection rules as a
-//! sans-IO state machine (no IO, no clock, `no_std`), and, with the feature
-//! `reqwest`, `client::EventSource`, that machine run over reqwest with tokio
-//! timers, the one part of the crate that does IO. The [`connection`] module
-//! documents both, with the defaults and a comparison with browsers and other
-//! clients.
+//! * [`Encoder`] writes events, comments and `retry` fields; what it writes
+//!   parses back to the same events, and it refuses ([`EncodeError`]) types
+//!   and ids that would inject line breaks.
+//! * Adapters that only move bytes in and items out: [`io::EventReader`]
+//!   over any [`std::io::Read`], `stream::EventStream` over a stream of
+//!   chunks (e.g. `reqwest::Response::bytes_stream()`), `codec::SseCodec`
+//!   for `tokio_util`'s `FramedRead` / `FramedWrite`.
+//! * [`Connection`], the other half of an `EventSource`: the WHATWG
+//!   connection rules (which request, which response, when to reconnect,
+//!   with which `Last-Event-ID`) as a sans-IO state machine, and
+//!   `client::EventSource`, that machine over reqwest and tokio. The
+//!   [`connection`] module documents both.
 //!
 //! # Crate features
 //!
