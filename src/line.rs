@@ -82,14 +82,12 @@ pub(crate) enum Line<'a> {
 }
 
 /// Where the line handed out last lies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 enum Held {
+    #[default]
     Nothing,
     /// `chunk[start..end]`.
-    Chunk {
-        start: usize,
-        end: usize,
-    },
+    Chunk { start: usize, end: usize },
     /// `carry.buf`.
     Carry,
     /// `carry.frozen`.
@@ -138,7 +136,7 @@ impl Carry {
 }
 
 /// Splits fed chunks into lines (see the module documentation).
-#[derive(Debug, Clone)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct LineScanner {
     /// The chunk being scanned; `pos` is the cursor in it.
     chunk: Bytes,
@@ -164,21 +162,7 @@ pub(crate) struct LineScanner {
 
 impl LineScanner {
     pub(crate) fn new(max_line_len: usize, fast: bool) -> Self {
-        Self {
-            chunk: Bytes::new(),
-            pos: 0,
-            queue: VecDeque::new(),
-            owned: BytesMut::new(),
-            carry: Carry::default(),
-            held: Held::Nothing,
-            pending_end: None,
-            after_cr: false,
-            bom: 0,
-            offset: 0,
-            line_start: 0,
-            max_line_len,
-            fast,
-        }
+        Self { max_line_len, fast, ..Self::default() }
     }
 
     /// Queues a chunk without copying it.

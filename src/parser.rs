@@ -199,11 +199,9 @@ struct Block {
     /// Stale while `data_len` is `None`: cleared by the next `data` field,
     /// so that a lent event can borrow it until then.
     data_buf: BytesMut,
-    /// The event type buffer is not empty, and holds `event_type`.
+    /// The event type buffer: `event_type` if `typed`, else empty (and
+    /// `event_type` stale, like `data_buf`, for a lent event to borrow).
     typed: bool,
-    /// The event type buffer's value while `typed`. Stale otherwise, like
-    /// `data_buf`: the next `event` field replaces it, so that a lent event
-    /// can borrow it until then.
     event_type: Str,
     /// The last event ID buffer, and whether a field set it in this block.
     id: Str,
@@ -213,8 +211,7 @@ struct Block {
     /// A blank line came with the line that made the last [`Ready`] item,
     /// and is still to be applied.
     blank_pending: bool,
-    /// The event dispatched last has the type `event_type` (else
-    /// `"message"`).
+    /// The event dispatched last has the type `event_type`, not "message".
     dispatched_typed: bool,
     last_event_id: Str,
     retry: Option<u64>,
@@ -299,12 +296,8 @@ impl Block {
                 self.data_len = Some(size);
             }
             // "Set the event type buffer to field value."
-            Name::Event => {
-                self.typed = !value.is_empty();
-                if self.typed {
-                    self.event_type = Str::decode(value, owner);
-                }
-            }
+            Name::Event if value.is_empty() => self.typed = false,
+            Name::Event => (self.event_type, self.typed) = (Str::decode(value, owner), true),
             // "If the field value does not contain U+0000 NULL, then set the
             // last event ID buffer to the field value. Otherwise, ignore the
             // field."
@@ -353,23 +346,24 @@ impl Block {
         Some(Ready::Event { in_line })
     }
 
-    /// The type of the event dispatched last, owned: steps 5 and 6 above.
+    /// The type of the event dispatched last (steps 5 and 6 above), owned.
     #[inline(always)]
     fn take_type(&mut self) -> Str {
-        if mem::take(&mut self.dispatched_typed) {
+        let typed = mem::take(&mut self.dispatched_typed);
+        if typed {
             mem::take(&mut self.event_type)
         } else {
             Str::MESSAGE
         }
     }
 
-    /// The type of the event dispatched last, lent: steps 5 and 6 above.
+    /// The type of the event dispatched last, lent.
     #[inline(always)]
     fn type_str(&self) -> &str {
         if self.dispatched_typed {
-            self.event_type.as_str()
+            &self.event_type
         } else {
-            MESSAGE.as_str()
+            &MESSAGE
         }
     }
 
@@ -552,26 +546,12 @@ impl Parser {
             Some(start) => &lines.last_line().0[start..],
             None => &block.data_buf[..],
         };
-        let data = match utf8(data) {
-            Some(data) => data,
-            None => {
-                *decoded = Str::decode(data, None);
-                decoded.as_str()
-            }
-        };
-        EventRef::new(block.type_str(), data, block.last_event_id.as_str())
+        EventRef::new(block.type_str(), lend(data, decoded), block.last_event_id.as_str())
     }
 
     /// The comment [`Ready::Comment`] names, lent.
     fn lent_comment(&mut self) -> &str {
-        let text = &self.lines.last_line().0[1..];
-        match utf8(text) {
-            Some(text) => text,
-            None => {
-                self.decoded = Str::decode(text, None);
-                self.decoded.as_str()
-            }
-        }
+        lend(&self.lines.last_line().0[1..], &mut self.decoded)
     }
 
     /// Parses up to the next item and returns it, or `None` when the input
@@ -730,6 +710,19 @@ impl Parser {
     pub fn buffered_len(&self) -> usize {
         let data = if self.block.data_len.is_some() { self.block.data_buf.len() } else { 0 };
         self.lines.carried() + data
+    }
+}
+
+/// `bytes` as text to lend: themselves when valid UTF-8, else decoded with
+/// replacement into `decoded`.
+#[inline(always)]
+fn lend<'a>(bytes: &'a [u8], decoded: &'a mut Str) -> &'a str {
+    match utf8(bytes) {
+        Some(text) => text,
+        None => {
+            *decoded = Str::decode(bytes, None);
+            decoded
+        }
     }
 }
 
