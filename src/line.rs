@@ -122,14 +122,15 @@ impl Carry {
     }
 
     fn clear(&mut self) {
-        let room = self.frozen.len();
-        self.frozen = Bytes::new();
         self.buf.clear();
         self.len = 0;
         // Once a frozen line is dropped, the storage it was frozen out of
         // is free: take it back now, while there is nothing to move, rather
-        // than grow (and move) the next long line piece by piece.
+        // than grow (and move) the next long line piece by piece. (Only a
+        // line that was frozen is dropped: not a call per short line.)
+        let room = self.frozen.len();
         if room > 0 {
+            self.frozen = Bytes::new();
             self.buf.reserve(room);
         }
     }
