@@ -167,14 +167,17 @@ impl LineScanner {
     }
 
     /// Queues a chunk without copying it.
-    #[inline]
+    // Both pushes are inlined up to absorbing one byte: fed byte by byte,
+    // a call per byte cost more than the absorb (RESULTS.md).
+    #[inline(always)]
     pub(crate) fn push_bytes(&mut self, chunk: Bytes) {
-        // One byte at a time: the same absorb, inlined for a known length.
-        if let [byte] = *chunk {
-            if self.absorb(&[byte]) {
-                return;
-            }
+        if !matches!(*chunk, [byte] if self.absorb(&[byte])) {
+            self.push_bytes_rest(chunk);
         }
+    }
+
+    #[inline(never)]
+    fn push_bytes_rest(&mut self, chunk: Bytes) {
         self.release();
         if !chunk.is_empty() && !self.absorb(&chunk) {
             self.enqueue(chunk);
@@ -183,13 +186,15 @@ impl LineScanner {
 
     /// Queues a copy of a borrowed chunk, made in a buffer that is reused
     /// once the items made from the previous copy are dropped.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_slice(&mut self, chunk: &[u8]) {
-        if let [byte] = *chunk {
-            if self.absorb(&[byte]) {
-                return;
-            }
+        if !matches!(*chunk, [byte] if self.absorb(&[byte])) {
+            self.push_slice_rest(chunk);
         }
+    }
+
+    #[inline(never)]
+    fn push_slice_rest(&mut self, chunk: &[u8]) {
         self.release();
         if !chunk.is_empty() && !self.absorb(chunk) {
             self.owned.extend_from_slice(chunk);
@@ -389,15 +394,11 @@ impl LineScanner {
 
     /// Bytes fed but not yet scanned (excluding a partial line in `carry`).
     pub(crate) fn pending(&self) -> usize {
-        let queued: usize = self
-            .queue
-            .iter()
-            .map(|input| match input {
-                Input::Chunk(chunk) => chunk.len(),
-                Input::End => 0,
-            })
-            .sum();
-        self.chunk.len() - self.pos + queued
+        let queued = self.queue.iter().map(|input| match input {
+            Input::Chunk(chunk) => chunk.len(),
+            Input::End => 0,
+        });
+        self.chunk.len() - self.pos + queued.sum::<usize>()
     }
 
     /// Bytes of the line held in the carry (a partial line, or the last

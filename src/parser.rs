@@ -442,7 +442,7 @@ impl Parser {
     /// copy when you already hold [`Bytes`](bytes::Bytes).
     ///
     /// Then call [`next_item`](Self::next_item) until it returns `None`.
-    #[inline]
+    #[inline(always)]
     pub fn feed(&mut self, chunk: &[u8]) {
         self.lines.push_slice(chunk);
     }
@@ -455,7 +455,7 @@ impl Parser {
     /// them.)
     ///
     /// Then call [`next_item`](Self::next_item) until it returns `None`.
-    #[inline]
+    #[inline(always)]
     pub fn feed_bytes(&mut self, chunk: bytes::Bytes) {
         self.lines.push_bytes(chunk);
     }
